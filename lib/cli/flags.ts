@@ -1,0 +1,16 @@
+/** Flag definitions shared by many commands, spread into each command's `flags`. */
+
+/** `--json`: one JSON document on stdout. */
+export const jsonFlag = {
+  json: { kind: "boolean", brief: "Print the result as one JSON document", optional: true },
+} as const;
+
+/** `--json` and `--ndjson`, for commands that stream results. */
+export const streamFlags = {
+  ...jsonFlag,
+  ndjson: {
+    kind: "boolean",
+    brief: "Print one JSON object per line as results complete, then a summary line",
+    optional: true,
+  },
+} as const;

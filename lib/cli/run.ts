@@ -1,0 +1,21 @@
+import { run } from "@stricli/core";
+import type { ExitCode } from "../core/exit_code.ts";
+import type { Io } from "../runtime/io.ts";
+import { app } from "./app.ts";
+import { createContext } from "./context.ts";
+import { normaliseExitCode } from "./exit.ts";
+
+/**
+ * Runs netdiag with `args` against `io` and returns the exit code. `--debug` anywhere in the
+ * arguments (or `NETDIAG_DEBUG=1`) makes unexpected errors show their stack trace.
+ */
+export async function runCli(args: readonly string[], io: Io): Promise<ExitCode> {
+  const escape = args.indexOf("--");
+  const head = escape < 0 ? args : args.slice(0, escape);
+  const debug = head.includes("--debug") || io.env("NETDIAG_DEBUG") === "1";
+  const rest = head.filter((a) => a !== "--debug").concat(escape < 0 ? [] : args.slice(escape));
+  (globalThis as { __netdiagDebug?: boolean }).__netdiagDebug = debug;
+  const context = createContext(io, debug);
+  await run(app, rest, context);
+  return normaliseExitCode(context.process.exitCode);
+}

@@ -1,0 +1,92 @@
+import { isatty } from "node:tty";
+import { bunGlobal, runtimeName } from "./runtime.ts";
+
+/** A standard stream netdiag writes to. */
+export type OutStream = "stdout" | "stderr";
+
+/**
+ * The process's standard streams and environment, as the CLI and output layer see them.
+ * Runtime specifics stay here: Deno writes synchronously, Bun through `Bun.write` (its first
+ * `process.stdout.write` costs ~10 ms of start-up; `Bun.write` does not).
+ */
+export interface Io {
+  /** Writes text to a stream, in order with every other write to that stream. */
+  write(stream: OutStream, text: string): void;
+  /** Writes bytes to a stream, in order with every other write to that stream. */
+  writeBytes(stream: OutStream, bytes: Uint8Array): Promise<void>;
+  /** Resolves when every write so far has reached the operating system. */
+  flush(): Promise<void>;
+  /** Whether a stream is attached to a terminal. */
+  isTerminal(stream: OutStream | "stdin"): boolean;
+  /** An environment variable, or undefined. Only the variables netdiag reads are visible. */
+  env(name: string): string | undefined;
+  /** Standard input as a byte stream. */
+  stdin(): ReadableStream<Uint8Array>;
+}
+
+const VISIBLE_ENV = ["NO_COLOR", "FORCE_COLOR", "TERM", "NETDIAG_DEBUG"] as const;
+
+/** Creates the {@link Io} of the running process. */
+export function processIo(): Io {
+  return runtimeName === "deno" ? denoIo() : bunIo();
+}
+
+function denoIo(): Io {
+  const encoder = new TextEncoder();
+  const target = (s: OutStream) => (s === "stdout" ? Deno.stdout : Deno.stderr);
+  const broken = { stdout: false, stderr: false };
+  const writeAllSync = (stream: OutStream, bytes: Uint8Array) => {
+    if (broken[stream]) return;
+    try {
+      let off = 0;
+      while (off < bytes.length) off += target(stream).writeSync(bytes.subarray(off));
+    } catch (error) {
+      // A reader that went away (`netdiag … | head -1`) is not an error worth a stack trace.
+      if (error instanceof Deno.errors.BrokenPipe) broken[stream] = true;
+      else throw error;
+    }
+  };
+  return {
+    write: (stream, text) => writeAllSync(stream, encoder.encode(text)),
+    writeBytes: (stream, bytes) => Promise.resolve(writeAllSync(stream, bytes)),
+    flush: () => Promise.resolve(),
+    isTerminal: (s) => (s === "stdin" ? Deno.stdin : target(s)).isTerminal(),
+    env: (name) => envAllowed(name) ? Deno.env.get(name) : undefined,
+    stdin: () => Deno.stdin.readable,
+  };
+}
+
+function envAllowed(name: string): boolean {
+  return (VISIBLE_ENV as readonly string[]).includes(name);
+}
+
+function bunIo(): Io {
+  const bun = bunGlobal()!;
+  const queues: Record<OutStream, Promise<unknown>> = {
+    stdout: Promise.resolve(),
+    stderr: Promise.resolve(),
+  };
+  const enqueue = (stream: OutStream, data: string | Uint8Array) => {
+    const dest = stream === "stdout" ? bun.stdout : bun.stderr;
+    queues[stream] = queues[stream].then(() => bun.write(dest, data)).catch(() => {});
+    return queues[stream].then(() => {});
+  };
+  // deno-lint-ignore no-process-global
+  const proc = globalThis.process;
+  return {
+    write: (stream, text) => void enqueue(stream, text),
+    writeBytes: (stream, bytes) => enqueue(stream, bytes),
+    flush: async () => {
+      await Promise.all([queues.stdout, queues.stderr]);
+    },
+    // isatty, not process.stdout.isTTY: touching process.stdout costs Bun ~10 ms of start-up.
+    isTerminal: (s) => isatty(s === "stdin" ? 0 : s === "stdout" ? 1 : 2),
+    env: (name) => envAllowed(name) ? proc.env[name] : undefined,
+    stdin: () => {
+      const bunStdin =
+        (globalThis as { Bun?: { stdin?: { stream(): ReadableStream<Uint8Array> } } })
+          .Bun?.stdin;
+      return bunStdin!.stream();
+    },
+  };
+}
