@@ -1,0 +1,284 @@
+/**
+ * The socket adapter on Deno's native API: Deno.connect (cancelled through an AbortSignal),
+ * Deno.listen and Deno.listenDatagram (which needs `--unstable-net`).
+ * @module
+ */
+import {
+  type Connection,
+  type ConnectOptions,
+  type Datagram,
+  type DatagramOptions,
+  type DatagramSocket,
+  type Endpoint,
+  formatAddress,
+  type Listener,
+  type ListenOptions,
+  type NetAdapter,
+  NetError,
+  type NetOperation,
+  type SocketAddress,
+  toNetErrorCode,
+} from "./types.ts";
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+function toNetError(error: unknown, operation: NetOperation, address: string): NetError {
+  if (error instanceof NetError) return error;
+  const e = error as { code?: string; name?: string };
+  let code = toNetErrorCode(e?.code);
+  if (code === "UNKNOWN") {
+    switch (e?.name) {
+      case "ConnectionRefused":
+        code = "ECONNREFUSED";
+        break;
+      case "ConnectionReset":
+        code = "ECONNRESET";
+        break;
+      case "BrokenPipe":
+        code = "EPIPE";
+        break;
+      case "TimedOut":
+        code = "ETIMEDOUT";
+        break;
+      case "AddrInUse":
+        code = "EADDRINUSE";
+        break;
+      case "AddrNotAvailable":
+        code = "EADDRNOTAVAIL";
+        break;
+      case "NotFound":
+        code = "ENOENT";
+        break;
+      case "PermissionDenied":
+      case "NotCapable":
+        code = "EACCES";
+        break;
+      case "BadResource":
+      case "Interrupted":
+        code = "CLOSED";
+        break;
+      case "AbortError":
+        code = "ABORTED";
+        break;
+    }
+  }
+  return new NetError(code, operation, address, { cause: error, systemCode: e?.code ?? e?.name });
+}
+
+function fromDenoAddr(addr: Deno.Addr): SocketAddress {
+  if (addr.transport === "unix" || addr.transport === "unixpacket") {
+    return { transport: "unix", path: addr.path };
+  }
+  const net = addr as Deno.NetAddr;
+  return {
+    transport: net.transport === "udp" ? "udp" : "tcp",
+    hostname: net.hostname,
+    port: net.port,
+  };
+}
+
+function wrapConn(conn: Deno.Conn): Connection {
+  let closed = false;
+  const remote = fromDenoAddr(conn.remoteAddr);
+  const where = formatAddress(remote);
+  return {
+    localAddr: fromDenoAddr(conn.localAddr),
+    remoteAddr: remote,
+    async read(buffer) {
+      if (closed) return null;
+      try {
+        return await conn.read(buffer);
+      } catch (error) {
+        if (closed) return null;
+        throw toNetError(error, "read", where);
+      }
+    },
+    async write(data) {
+      if (closed) throw new NetError("CLOSED", "write", where);
+      try {
+        let off = 0;
+        while (off < data.length) off += await conn.write(data.subarray(off));
+      } catch (error) {
+        throw toNetError(error, "write", where);
+      }
+    },
+    async closeWrite() {
+      if (closed) return;
+      try {
+        await conn.closeWrite();
+      } catch (error) {
+        // Closing the write side of a connection the peer already reset is not worth an error.
+        const e = toNetError(error, "write", where);
+        if (e.code !== "ENOTSOCK" && e.code !== "ECONNRESET" && e.code !== "UNKNOWN") throw e;
+      }
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      try {
+        conn.close();
+      } catch { /* already closed by the runtime */ }
+    },
+    setNoDelay(noDelay) {
+      if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(noDelay);
+    },
+  };
+}
+
+async function connect(options: ConnectOptions): Promise<Connection> {
+  const where = formatAddress(
+    options.transport === "unix" ? { transport: "unix", path: options.path } : {
+      transport: "tcp",
+      hostname: options.hostname,
+      port: options.port,
+    },
+  );
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), timeoutMs);
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, timeout.signal])
+    : timeout.signal;
+  try {
+    if (options.signal?.aborted) throw new NetError("ABORTED", "connect", where);
+    const conn = options.transport === "unix"
+      ? await abortable(Deno.connect({ transport: "unix", path: options.path }), signal)
+      : await Deno.connect({
+        transport: "tcp",
+        hostname: options.hostname,
+        port: options.port,
+        signal,
+      });
+    if (signal.aborted) {
+      conn.close();
+      throw new Error("aborted");
+    }
+    return wrapConn(conn);
+  } catch (error) {
+    if (options.signal?.aborted) throw new NetError("ABORTED", "connect", where, { cause: error });
+    if (timeout.signal.aborted) throw new NetError("ETIMEDOUT", "connect", where, { cause: error });
+    throw toNetError(error, "connect", where);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Races a promise against a signal (for Unix connects, which take no signal). */
+function abortable<T extends { close(): void }>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      reject(new DOMException("aborted", "AbortError"));
+      p.then((c) => c.close(), () => {});
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+function listen(options: ListenOptions): Promise<Listener> {
+  const where = formatAddress(
+    options.transport === "unix"
+      ? { transport: "unix", path: options.path }
+      : { transport: "tcp", hostname: options.hostname, port: options.port },
+  );
+  let listener: Deno.Listener;
+  try {
+    listener = options.transport === "unix"
+      ? Deno.listen({ transport: "unix", path: options.path })
+      : Deno.listen({ transport: "tcp", hostname: options.hostname, port: options.port });
+  } catch (error) {
+    return Promise.reject(toNetError(error, "listen", where));
+  }
+  let closed = false;
+  const addr = fromDenoAddr(listener.addr);
+  return Promise.resolve({
+    addr,
+    async accept() {
+      if (closed) throw new NetError("CLOSED", "listen", formatAddress(addr));
+      try {
+        return wrapConn(await listener.accept());
+      } catch (error) {
+        if (closed) throw new NetError("CLOSED", "listen", formatAddress(addr), { cause: error });
+        throw toNetError(error, "listen", formatAddress(addr));
+      }
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      try {
+        listener.close();
+      } catch { /* already closed */ }
+    },
+  });
+}
+
+function bindDatagram(options: DatagramOptions): Promise<DatagramSocket> {
+  const where = formatAddress({ hostname: options.hostname, port: options.port });
+  let socket: Deno.DatagramConn;
+  try {
+    socket = Deno.listenDatagram({
+      transport: "udp",
+      hostname: options.hostname,
+      port: options.port,
+    });
+  } catch (error) {
+    return Promise.reject(toNetError(error, "bind", where));
+  }
+  const addr = fromDenoAddr(socket.addr);
+  const self = formatAddress(addr);
+  let closed = false;
+  // Deno cannot cancel a pending receive; one that outlives an aborted call is kept for the next.
+  let pending: Promise<[Uint8Array, Deno.Addr]> | undefined;
+  const defaultPeer = options.connect;
+  return Promise.resolve({
+    addr,
+    reportsUnreachable: false,
+    async send(data: Uint8Array, to?: Endpoint) {
+      const peer = to ?? defaultPeer;
+      if (!peer) throw new NetError("EINVAL", "send", self);
+      if (closed) throw new NetError("CLOSED", "send", formatAddress(peer));
+      try {
+        await socket.send(data, { transport: "udp", hostname: peer.hostname, port: peer.port });
+      } catch (error) {
+        throw toNetError(error, "send", formatAddress(peer));
+      }
+    },
+    receive(signal?: AbortSignal): Promise<Datagram> {
+      if (closed) return Promise.reject(new NetError("CLOSED", "receive", self));
+      if (signal?.aborted) return Promise.reject(new NetError("ABORTED", "receive", self));
+      pending ??= socket.receive();
+      const current = pending;
+      return new Promise<Datagram>((resolve, reject) => {
+        const onAbort = () => reject(new NetError("ABORTED", "receive", self));
+        signal?.addEventListener("abort", onAbort, { once: true });
+        current.then(([data, from]) => {
+          if (pending === current) pending = undefined;
+          signal?.removeEventListener("abort", onAbort);
+          const f = fromDenoAddr(from) as { hostname: string; port: number };
+          resolve({ data, from: { hostname: f.hostname, port: f.port } });
+        }, (error) => {
+          if (pending === current) pending = undefined;
+          signal?.removeEventListener("abort", onAbort);
+          reject(
+            closed ? new NetError("CLOSED", "receive", self) : toNetError(error, "receive", self),
+          );
+        });
+      });
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      try {
+        socket.close();
+      } catch { /* already closed */ }
+    },
+  });
+}
+
+/** The Deno implementation of {@link NetAdapter}. */
+export const denoAdapter: NetAdapter = {
+  name: "deno",
+  connect,
+  listen,
+  bindDatagram,
+};

@@ -1,0 +1,3 @@
+/** The socket adapter layer: the contract and the runtime's implementation. */
+export * from "./types.ts";
+export { netAdapter } from "./adapter.ts";

@@ -1,0 +1,334 @@
+/**
+ * The socket adapter on node:net and node:dgram, used on Bun (whose own Bun.connect cannot be
+ * aborted: a pending connect would keep the process alive). Also loads under Deno's node
+ * compatibility layer, so the contract tests run it on both runtimes.
+ * @module
+ */
+import { createSocket, type Socket as UdpSocket } from "node:dgram";
+import { isIPv6 } from "node:net";
+import { createConnection, createServer, type Server, type Socket } from "node:net";
+import {
+  type Connection,
+  type ConnectOptions,
+  type Datagram,
+  type DatagramOptions,
+  type DatagramSocket,
+  type Endpoint,
+  formatAddress,
+  type Listener,
+  type ListenOptions,
+  type NetAdapter,
+  NetError,
+  type NetOperation,
+  type SocketAddress,
+  toNetErrorCode,
+} from "./types.ts";
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** Pause reading from the kernel once this many bytes wait unread. */
+const HIGH_WATER = 1 << 20;
+
+function toNetError(error: unknown, operation: NetOperation, address: string): NetError {
+  if (error instanceof NetError) return error;
+  const code = (error as { code?: string })?.code;
+  return new NetError(toNetErrorCode(code), operation, address, { cause: error, systemCode: code });
+}
+
+function unwrapHost(hostname: string): string {
+  return hostname.startsWith("[") && hostname.endsWith("]") ? hostname.slice(1, -1) : hostname;
+}
+
+function socketAddresses(socket: Socket, unixPath?: string) {
+  if (unixPath !== undefined) {
+    const addr: SocketAddress = { transport: "unix", path: unixPath };
+    return { local: addr, remote: addr };
+  }
+  return {
+    local: {
+      transport: "tcp",
+      hostname: socket.localAddress ?? "",
+      port: socket.localPort ?? 0,
+    } as SocketAddress,
+    remote: {
+      transport: "tcp",
+      hostname: socket.remoteAddress ?? "",
+      port: socket.remotePort ?? 0,
+    } as SocketAddress,
+  };
+}
+
+/** Turns node's push-style socket into netdiag's pull-style {@link Connection}. */
+function wrapSocket(socket: Socket, unixPath?: string): Connection {
+  const { local, remote } = socketAddresses(socket, unixPath);
+  const where = formatAddress(remote);
+  const queue: Uint8Array[] = [];
+  let queued = 0;
+  let ended = false;
+  let failure: NetError | undefined;
+  let closed = false;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  socket.on("data", (chunk: Uint8Array) => {
+    queue.push(chunk);
+    queued += chunk.length;
+    if (queued >= HIGH_WATER) socket.pause();
+    notify();
+  });
+  socket.on("end", () => {
+    ended = true;
+    notify();
+  });
+  socket.on("error", (error) => {
+    failure ??= toNetError(error, "read", where);
+    notify();
+  });
+  socket.on("close", () => {
+    ended = true;
+    notify();
+  });
+
+  const take = (buffer: Uint8Array): number => {
+    let n = 0;
+    while (n < buffer.length && queue.length > 0) {
+      const head = queue[0];
+      const k = Math.min(head.length, buffer.length - n);
+      buffer.set(head.subarray(0, k), n);
+      n += k;
+      if (k === head.length) queue.shift();
+      else queue[0] = head.subarray(k);
+    }
+    queued -= n;
+    if (queued < HIGH_WATER && socket.isPaused()) socket.resume();
+    return n;
+  };
+
+  return {
+    localAddr: local,
+    remoteAddr: remote,
+    async read(buffer) {
+      for (;;) {
+        if (queue.length > 0) return take(buffer);
+        if (closed) return null;
+        if (failure) throw failure;
+        if (ended) return null;
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
+    write(data) {
+      if (closed || socket.destroyed) return Promise.reject(new NetError("CLOSED", "write", where));
+      return new Promise((resolve, reject) => {
+        socket.write(
+          data,
+          (error) => error ? reject(toNetError(error, "write", where)) : resolve(),
+        );
+      });
+    },
+    closeWrite() {
+      if (closed || socket.destroyed || socket.writableEnded) return Promise.resolve();
+      return new Promise((resolve) => socket.end(() => resolve()));
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      socket.destroy();
+      notify();
+    },
+    setNoDelay(noDelay) {
+      if (unixPath === undefined) socket.setNoDelay(noDelay);
+    },
+  };
+}
+
+function connect(options: ConnectOptions): Promise<Connection> {
+  const unixPath = options.transport === "unix" ? options.path : undefined;
+  const where = options.transport === "unix"
+    ? options.path
+    : formatAddress({ hostname: unwrapHost(options.hostname), port: options.port });
+  if (options.signal?.aborted) return Promise.reject(new NetError("ABORTED", "connect", where));
+  return new Promise((resolve, reject) => {
+    const socket = options.transport === "unix"
+      ? createConnection({ path: options.path, allowHalfOpen: true })
+      : createConnection({
+        host: unwrapHost(options.hostname),
+        port: options.port,
+        allowHalfOpen: true,
+        noDelay: true,
+      });
+    const fail = (error: NetError) => {
+      cleanup();
+      socket.destroy();
+      reject(error);
+    };
+    const onAbort = () => fail(new NetError("ABORTED", "connect", where));
+    const timer = setTimeout(
+      () => fail(new NetError("ETIMEDOUT", "connect", where)),
+      options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    );
+    const onError = (error: Error) => fail(toNetError(error, "connect", where));
+    const onConnect = () => {
+      cleanup();
+      resolve(wrapSocket(socket, unixPath));
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      socket.off("error", onError);
+      socket.off("connect", onConnect);
+    };
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    socket.once("error", onError);
+    socket.once("connect", onConnect);
+  });
+}
+
+function listen(options: ListenOptions): Promise<Listener> {
+  const where = options.transport === "unix"
+    ? options.path
+    : formatAddress({ hostname: unwrapHost(options.hostname), port: options.port });
+  const unixPath = options.transport === "unix" ? options.path : undefined;
+  return new Promise((resolve, reject) => {
+    const server: Server = createServer({ allowHalfOpen: true, noDelay: true });
+    const ready: Connection[] = [];
+    const waiters: { resolve(c: Connection): void; reject(e: Error): void }[] = [];
+    let closed = false;
+    server.on("connection", (socket: Socket) => {
+      const conn = wrapSocket(socket, unixPath);
+      const waiter = waiters.shift();
+      if (waiter) waiter.resolve(conn);
+      else ready.push(conn);
+    });
+    server.once("error", (error) => reject(toNetError(error, "listen", where)));
+    const onListening = () => {
+      const a = server.address();
+      const addr: SocketAddress = unixPath !== undefined || typeof a === "string" || !a
+        ? { transport: "unix", path: unixPath ?? String(a) }
+        : { transport: "tcp", hostname: a.address, port: a.port };
+      server.on("error", () => {});
+      resolve({
+        addr,
+        accept() {
+          if (closed) return Promise.reject(new NetError("CLOSED", "listen", formatAddress(addr)));
+          const conn = ready.shift();
+          if (conn) return Promise.resolve(conn);
+          return new Promise((res, rej) => waiters.push({ resolve: res, reject: rej }));
+        },
+        close() {
+          if (closed) return;
+          closed = true;
+          server.close();
+          for (const w of waiters.splice(0)) {
+            w.reject(new NetError("CLOSED", "listen", formatAddress(addr)));
+          }
+          for (const c of ready.splice(0)) c.close();
+        },
+      });
+    };
+    if (options.transport === "unix") server.listen(options.path, onListening);
+    else server.listen(options.port, unwrapHost(options.hostname), 511, onListening);
+  });
+}
+
+function bindDatagram(options: DatagramOptions): Promise<DatagramSocket> {
+  const host = unwrapHost(options.hostname);
+  const where = formatAddress({ hostname: host, port: options.port });
+  return new Promise((resolve, reject) => {
+    const socket: UdpSocket = createSocket({ type: isIPv6(host) ? "udp6" : "udp4" });
+    const inbox: Datagram[] = [];
+    const errors: NetError[] = [];
+    const waiters: { resolve(d: Datagram): void; reject(e: Error): void }[] = [];
+    let closed = false;
+    let self = where;
+    const onBindError = (error: Error) => {
+      socket.close();
+      reject(toNetError(error, "bind", where));
+    };
+    socket.once("error", onBindError);
+    socket.on("message", (data: Uint8Array, rinfo) => {
+      const d = { data: new Uint8Array(data), from: { hostname: rinfo.address, port: rinfo.port } };
+      const waiter = waiters.shift();
+      if (waiter) waiter.resolve(d);
+      else inbox.push(d);
+    });
+    socket.bind(options.port, host, () => {
+      socket.off("error", onBindError);
+      socket.on("error", (error) => {
+        const peer = options.connect ? formatAddress(options.connect) : self;
+        const e = toNetError(error, "receive", peer);
+        const waiter = waiters.shift();
+        if (waiter) waiter.reject(e);
+        else errors.push(e);
+      });
+      const a = socket.address();
+      const addr: SocketAddress = { transport: "udp", hostname: a.address, port: a.port };
+      self = formatAddress(addr);
+      const api: DatagramSocket = {
+        addr,
+        // Bun surfaces ICMP port-unreachable on a connected socket; Deno's node:dgram does not.
+        reportsUnreachable: options.connect !== undefined && !("Deno" in globalThis),
+        send(data: Uint8Array, to?: Endpoint) {
+          const peer = to ?? options.connect;
+          if (!peer) return Promise.reject(new NetError("EINVAL", "send", self));
+          const target = formatAddress(peer);
+          if (closed) return Promise.reject(new NetError("CLOSED", "send", target));
+          return new Promise((res, rej) => {
+            const done = (error: Error | null) =>
+              error ? rej(toNetError(error, "send", target)) : res();
+            if (options.connect && !to) socket.send(data, done);
+            else socket.send(data, peer.port, unwrapHost(peer.hostname), done);
+          });
+        },
+        receive(signal?: AbortSignal) {
+          if (closed) return Promise.reject(new NetError("CLOSED", "receive", self));
+          if (signal?.aborted) return Promise.reject(new NetError("ABORTED", "receive", self));
+          const queued = inbox.shift();
+          if (queued) return Promise.resolve(queued);
+          const error = errors.shift();
+          if (error) return Promise.reject(error);
+          return new Promise<Datagram>((res, rej) => {
+            const waiter = {
+              resolve: (d: Datagram) => {
+                signal?.removeEventListener("abort", onAbort);
+                res(d);
+              },
+              reject: (e: Error) => {
+                signal?.removeEventListener("abort", onAbort);
+                rej(e);
+              },
+            };
+            const onAbort = () => {
+              const i = waiters.indexOf(waiter);
+              if (i >= 0) waiters.splice(i, 1);
+              rej(new NetError("ABORTED", "receive", self));
+            };
+            signal?.addEventListener("abort", onAbort, { once: true });
+            waiters.push(waiter);
+          });
+        },
+        close() {
+          if (closed) return;
+          closed = true;
+          socket.close();
+          for (const w of waiters.splice(0)) w.reject(new NetError("CLOSED", "receive", self));
+        },
+      };
+      if (!options.connect) return resolve(api);
+      socket.connect(
+        options.connect.port,
+        unwrapHost(options.connect.hostname),
+        () => resolve(api),
+      );
+    });
+  });
+}
+
+/** The node:net / node:dgram implementation of {@link NetAdapter} (Bun's adapter). */
+export const nodeAdapter: NetAdapter = {
+  name: "node",
+  connect,
+  listen,
+  bindDatagram,
+};

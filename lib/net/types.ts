@@ -1,0 +1,253 @@
+/**
+ * The socket adapter contract: the only way netdiag does network I/O. Implementations:
+ * `deno.ts` (Deno.connect / Deno.listen / Deno.listenDatagram) and `node.ts` (node:net /
+ * node:dgram, used on Bun). Obtain one with `netAdapter()` from `lib/net/mod.ts`.
+ */
+
+/** A socket address: an IP endpoint or a Unix socket path. */
+export type SocketAddress =
+  | { readonly transport: "tcp" | "udp"; readonly hostname: string; readonly port: number }
+  | { readonly transport: "unix"; readonly path: string };
+
+/** An IP endpoint (for UDP destinations). */
+export interface Endpoint {
+  readonly hostname: string;
+  readonly port: number;
+}
+
+/**
+ * Error codes the adapters report, named after POSIX errno where one exists. `ETIMEDOUT` is
+ * also used for a connect that did not finish before its deadline; `ABORTED` for an operation
+ * cancelled through its AbortSignal; `CLOSED` for an operation on a socket closed locally.
+ */
+export type NetErrorCode =
+  | "ECONNREFUSED"
+  | "ETIMEDOUT"
+  | "ECONNRESET"
+  | "EPIPE"
+  | "EADDRINUSE"
+  | "EADDRNOTAVAIL"
+  | "EHOSTUNREACH"
+  | "ENETUNREACH"
+  | "EACCES"
+  | "ENOENT"
+  | "ENOTSOCK"
+  | "EMFILE"
+  | "EINVAL"
+  | "ABORTED"
+  | "CLOSED"
+  | "UNKNOWN";
+
+/** The operation that failed. */
+export type NetOperation = "connect" | "listen" | "bind" | "read" | "write" | "send" | "receive";
+
+/** A network error with a stable code, the operation and the address it concerned. */
+export class NetError extends Error {
+  /** Stable error code, see {@link NetErrorCode}. */
+  readonly code: NetErrorCode;
+  /** The operation that failed. */
+  readonly operation: NetOperation;
+  /** The address, as text (`127.0.0.1:22`, `[::1]:53`, `/run/x.sock`). */
+  readonly address: string;
+  /** The runtime's own code or error name, when it says more than {@link code} (e.g. `EPROTO`). */
+  readonly systemCode?: string;
+
+  /** Creates a network error; the message reads `cannot connect to "127.0.0.1:22": refused`. */
+  constructor(
+    code: NetErrorCode,
+    operation: NetOperation,
+    address: string,
+    options?: ErrorOptions & { systemCode?: string },
+  ) {
+    const why = code === "UNKNOWN" && options?.systemCode
+      ? options.systemCode
+      : describeNetErrorCode(code);
+    super(`${VERBS[operation]} ${JSON.stringify(address)}: ${why}`, options);
+    this.name = "NetError";
+    this.code = code;
+    this.operation = operation;
+    this.address = address;
+    this.systemCode = options?.systemCode;
+  }
+}
+
+const VERBS: Record<NetOperation, string> = {
+  connect: "cannot connect to",
+  listen: "cannot listen on",
+  bind: "cannot bind",
+  read: "cannot read from",
+  write: "cannot write to",
+  send: "cannot send to",
+  receive: "cannot receive on",
+};
+
+const CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "ECONNRESET",
+  "EPIPE",
+  "EADDRINUSE",
+  "EADDRNOTAVAIL",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EACCES",
+  "ENOENT",
+  "ENOTSOCK",
+  "EMFILE",
+  "EINVAL",
+]);
+
+/** Narrows a runtime's errno string (`"ECONNREFUSED"`) to a {@link NetErrorCode}, else `UNKNOWN`. */
+export function toNetErrorCode(code: string | undefined): NetErrorCode {
+  if (code === "ENFILE") return "EMFILE";
+  if (code === "ECONNABORTED") return "ECONNRESET";
+  return code && CODES.has(code) ? code as NetErrorCode : "UNKNOWN";
+}
+
+/** A short human description of an error code: "refused", "timed out", … */
+export function describeNetErrorCode(code: NetErrorCode): string {
+  switch (code) {
+    case "ECONNREFUSED":
+      return "refused";
+    case "ETIMEDOUT":
+      return "timed out";
+    case "ECONNRESET":
+      return "connection reset by peer";
+    case "EPIPE":
+      return "broken pipe";
+    case "EADDRINUSE":
+      return "address already in use";
+    case "EADDRNOTAVAIL":
+      return "address not available";
+    case "EHOSTUNREACH":
+      return "host unreachable";
+    case "ENETUNREACH":
+      return "network unreachable";
+    case "EACCES":
+      return "permission denied";
+    case "ENOENT":
+      return "no such file or directory";
+    case "ENOTSOCK":
+      return "not a socket";
+    case "EMFILE":
+      return "too many open files";
+    case "EINVAL":
+      return "invalid argument";
+    case "ABORTED":
+      return "aborted";
+    case "CLOSED":
+      return "socket closed";
+    default:
+      return "unknown error";
+  }
+}
+
+/** Formats an address as text: `127.0.0.1:22`, `[::1]:53`, `/run/x.sock`. */
+export function formatAddress(addr: SocketAddress | (Endpoint & { transport?: string })): string {
+  if ("path" in addr) return addr.path;
+  return addr.hostname.includes(":")
+    ? `[${addr.hostname}]:${addr.port}`
+    : `${addr.hostname}:${addr.port}`;
+}
+
+/** A connected byte stream (TCP or Unix). */
+export interface Connection {
+  readonly localAddr: SocketAddress;
+  readonly remoteAddr: SocketAddress;
+  /**
+   * Reads into `buffer`; resolves to the number of bytes read, or null at end of stream.
+   * Rejects with a {@link NetError} (`ECONNRESET`, `CLOSED`, …).
+   */
+  read(buffer: Uint8Array): Promise<number | null>;
+  /** Writes all of `data` (waits for the socket to take it). */
+  write(data: Uint8Array): Promise<void>;
+  /** Half-closes: no more writes; the peer reads end of stream; reads go on. */
+  closeWrite(): Promise<void>;
+  /** Closes both directions at once; pending reads resolve null or reject with `CLOSED`. */
+  close(): void;
+  /** Turns Nagle's algorithm off (true) or on (TCP only; a no-op for Unix sockets). */
+  setNoDelay(noDelay: boolean): void;
+}
+
+/** A listening stream socket. */
+export interface Listener {
+  /** The bound address; for port 0 it carries the port the system picked. */
+  readonly addr: SocketAddress;
+  /** Waits for the next connection; rejects with `CLOSED` once the listener is closed. */
+  accept(): Promise<Connection>;
+  /** Stops listening and releases the address. */
+  close(): void;
+}
+
+/** A received datagram. */
+export interface Datagram {
+  readonly data: Uint8Array;
+  readonly from: Endpoint;
+}
+
+/** A bound UDP socket. */
+export interface DatagramSocket {
+  /** The bound address; for port 0 it carries the port the system picked. */
+  readonly addr: SocketAddress;
+  /**
+   * Whether this implementation can see ICMP port-unreachable errors: true when a socket bound
+   * with `connect` rejects `receive` with `ECONNREFUSED` (Bun/node), false when such errors are
+   * invisible (Deno's UDP reports nothing).
+   */
+  readonly reportsUnreachable: boolean;
+  /** Sends one datagram to `to` (or to the connected peer when `to` is omitted). */
+  send(data: Uint8Array, to?: Endpoint): Promise<void>;
+  /** Waits for the next datagram. Rejects with `CLOSED` once closed, `ABORTED` on the signal. */
+  receive(signal?: AbortSignal): Promise<Datagram>;
+  /** Closes the socket. */
+  close(): void;
+}
+
+/** Options of {@link NetAdapter.connect}. */
+export type ConnectOptions =
+  & (
+    | { readonly transport: "tcp"; readonly hostname: string; readonly port: number }
+    | { readonly transport: "unix"; readonly path: string }
+  )
+  & {
+    /** Give up after this many milliseconds with `ETIMEDOUT`; default 10 000. */
+    readonly timeoutMs?: number;
+    /** Cancel the attempt: rejects with `ABORTED` and releases the socket. */
+    readonly signal?: AbortSignal;
+  };
+
+/** Options of {@link NetAdapter.listen}. */
+export type ListenOptions =
+  | {
+    readonly transport: "tcp";
+    /** Address to bind; netdiag defaults to loopback at the CLI layer. */
+    readonly hostname: string;
+    /** Port; 0 picks a free one. */
+    readonly port: number;
+  }
+  | { readonly transport: "unix"; readonly path: string };
+
+/** Options of {@link NetAdapter.bindDatagram}. */
+export interface DatagramOptions {
+  /** Address to bind. */
+  readonly hostname: string;
+  /** Port; 0 picks a free one. */
+  readonly port: number;
+  /**
+   * Associate the socket with one peer (connected UDP), so that sends default to it and, where
+   * the runtime can see them, ICMP errors reject `receive` with `ECONNREFUSED`.
+   */
+  readonly connect?: Endpoint;
+}
+
+/** One runtime's implementation of netdiag's socket operations. */
+export interface NetAdapter {
+  /** Implementation name: `deno` or `node` (node:net / node:dgram, used on Bun). */
+  readonly name: "deno" | "node";
+  /** Opens a TCP or Unix stream connection. */
+  connect(options: ConnectOptions): Promise<Connection>;
+  /** Listens for TCP or Unix stream connections. */
+  listen(options: ListenOptions): Promise<Listener>;
+  /** Binds a UDP socket. */
+  bindDatagram(options: DatagramOptions): Promise<DatagramSocket>;
+}

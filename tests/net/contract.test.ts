@@ -1,0 +1,221 @@
+/**
+ * One contract for every socket implementation the running runtime can load: under Deno both
+ * the Deno and the node:net/node:dgram adapters, under Bun the node one.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Connection, NetAdapter } from "../../lib/net/types.ts";
+import { NetError } from "../../lib/net/types.ts";
+import { startFilteredPort } from "../support/filtered_port.ts";
+
+const adapters: NetAdapter[] = [(await import("../../lib/net/node.ts")).nodeAdapter];
+if ("Deno" in globalThis) adapters.unshift((await import("../../lib/net/deno.ts")).denoAdapter);
+
+async function readAll(conn: Connection): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  const buf = new Uint8Array(65536);
+  for (;;) {
+    const n = await conn.read(buf);
+    if (n === null) break;
+    chunks.push(buf.slice(0, n));
+  }
+  const out = new Uint8Array(chunks.reduce((a, c) => a + c.length, 0));
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.length;
+  }
+  return out;
+}
+
+async function echoOnce(conn: Connection): Promise<void> {
+  const buf = new Uint8Array(65536);
+  for (;;) {
+    const n = await conn.read(buf);
+    if (n === null) break;
+    await conn.write(buf.slice(0, n));
+  }
+  await conn.closeWrite();
+  conn.close();
+}
+
+async function rejectsWith(p: Promise<unknown>, code: string): Promise<NetError> {
+  const error = await p.then(() => undefined, (e) => e);
+  assert.ok(error instanceof NetError, `expected NetError ${code}, got ${error}`);
+  assert.equal(error.code, code, error.message);
+  return error;
+}
+
+for (const net of adapters) {
+  test(`[${net.name}] TCP echo round trip with half-close`, async () => {
+    const listener = await net.listen({ transport: "tcp", hostname: "127.0.0.1", port: 0 });
+    assert.equal(listener.addr.transport, "tcp");
+    const port = (listener.addr as { port: number }).port;
+    assert.ok(port > 0, "port 0 reports the chosen port");
+    const served = listener.accept().then(echoOnce);
+    const conn = await net.connect({ transport: "tcp", hostname: "127.0.0.1", port });
+    assert.deepEqual(conn.remoteAddr, { transport: "tcp", hostname: "127.0.0.1", port });
+    const payload = new Uint8Array(200_000).map((_, i) => i % 251);
+    await conn.write(payload);
+    await conn.closeWrite();
+    assert.deepEqual(await readAll(conn), payload);
+    conn.close();
+    await served;
+    listener.close();
+  });
+
+  test(`[${net.name}] Unix socket echo round trip`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "netdiag-contract-"));
+    const path = join(dir, "echo.sock");
+    try {
+      const listener = await net.listen({ transport: "unix", path });
+      assert.deepEqual(listener.addr, { transport: "unix", path });
+      const served = listener.accept().then(echoOnce);
+      const conn = await net.connect({ transport: "unix", path });
+      await conn.write(new TextEncoder().encode("hello unix"));
+      await conn.closeWrite();
+      assert.equal(new TextDecoder().decode(await readAll(conn)), "hello unix");
+      conn.close();
+      await served;
+      listener.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test(`[${net.name}] UDP echo between two bound sockets`, async () => {
+    const server = await net.bindDatagram({ hostname: "127.0.0.1", port: 0 });
+    const client = await net.bindDatagram({ hostname: "127.0.0.1", port: 0 });
+    const serverPort = (server.addr as { port: number }).port;
+    assert.ok(serverPort > 0);
+    const echoed = server.receive().then((d) => server.send(d.data, d.from));
+    await client.send(new TextEncoder().encode("ping"), {
+      hostname: "127.0.0.1",
+      port: serverPort,
+    });
+    await echoed;
+    const reply = await client.receive(AbortSignal.timeout(5000));
+    assert.equal(new TextDecoder().decode(reply.data), "ping");
+    assert.equal(reply.from.port, serverPort);
+    server.close();
+    client.close();
+  });
+
+  test(`[${net.name}] a refused connect is a NetError with code ECONNREFUSED`, async () => {
+    const listener = await net.listen({ transport: "tcp", hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as { port: number }).port;
+    listener.close();
+    const e = await rejectsWith(
+      net.connect({ transport: "tcp", hostname: "127.0.0.1", port, timeoutMs: 5000 }),
+      "ECONNREFUSED",
+    );
+    assert.equal(e.message, `cannot connect to "127.0.0.1:${port}": refused`);
+  });
+
+  test(`[${net.name}] a connect that gets no answer times out with ETIMEDOUT`, async () => {
+    const filtered = await startFilteredPort();
+    try {
+      await rejectsWith(
+        net.connect({
+          transport: "tcp",
+          hostname: "127.0.0.1",
+          port: filtered.port,
+          timeoutMs: 300,
+        }),
+        "ETIMEDOUT",
+      );
+    } finally {
+      await filtered.close();
+    }
+  });
+
+  test(`[${net.name}] a connect is cancelled through its AbortSignal`, async () => {
+    const filtered = await startFilteredPort();
+    try {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 100);
+      await rejectsWith(
+        net.connect({
+          transport: "tcp",
+          hostname: "127.0.0.1",
+          port: filtered.port,
+          signal: controller.signal,
+          timeoutMs: 10_000,
+        }),
+        "ABORTED",
+      );
+      await rejectsWith(
+        net.connect({
+          transport: "tcp",
+          hostname: "127.0.0.1",
+          port: 1,
+          signal: controller.signal,
+        }),
+        "ABORTED",
+      );
+    } finally {
+      await filtered.close();
+    }
+  });
+
+  test(`[${net.name}] close releases the port for a new listener`, async () => {
+    const first = await net.listen({ transport: "tcp", hostname: "127.0.0.1", port: 0 });
+    const port = (first.addr as { port: number }).port;
+    await rejectsWith(net.listen({ transport: "tcp", hostname: "127.0.0.1", port }), "EADDRINUSE");
+    first.close();
+    await new Promise((r) => setTimeout(r, 20));
+    const second = await net.listen({ transport: "tcp", hostname: "127.0.0.1", port });
+    assert.equal((second.addr as { port: number }).port, port);
+    second.close();
+  });
+
+  test(`[${net.name}] accept on a closed listener rejects with CLOSED`, async () => {
+    const listener = await net.listen({ transport: "tcp", hostname: "127.0.0.1", port: 0 });
+    const pending = listener.accept();
+    listener.close();
+    await rejectsWith(pending, "CLOSED");
+  });
+
+  test(`[${net.name}] Unix connects to a missing path or a plain file fail with codes`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "netdiag-contract-"));
+    try {
+      await rejectsWith(net.connect({ transport: "unix", path: join(dir, "none") }), "ENOENT");
+      writeFileSync(join(dir, "plain"), "x");
+      const e = await net.connect({ transport: "unix", path: join(dir, "plain") }).then(
+        () => undefined,
+        (err) => err,
+      );
+      assert.ok(e instanceof NetError);
+      assert.ok(["ECONNREFUSED", "ENOTSOCK"].includes(e.code), e.code);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test(`[${net.name}] UDP receive honours its AbortSignal`, async () => {
+    const socket = await net.bindDatagram({ hostname: "127.0.0.1", port: 0 });
+    await rejectsWith(socket.receive(AbortSignal.timeout(50)), "ABORTED");
+    socket.close();
+  });
+
+  test(`[${net.name}] connected UDP to a closed port: refused where ICMP is visible`, async () => {
+    const gone = await net.bindDatagram({ hostname: "127.0.0.1", port: 0 });
+    const port = (gone.addr as { port: number }).port;
+    gone.close();
+    const socket = await net.bindDatagram({
+      hostname: "127.0.0.1",
+      port: 0,
+      connect: { hostname: "127.0.0.1", port },
+    });
+    await socket.send(new Uint8Array([1]));
+    const outcome = await socket.receive(AbortSignal.timeout(500)).then(
+      () => "reply",
+      (e: NetError) => e.code,
+    );
+    assert.equal(outcome, socket.reportsUnreachable ? "ECONNREFUSED" : "ABORTED");
+    socket.close();
+  });
+}
