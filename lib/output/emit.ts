@@ -17,15 +17,31 @@ export interface View<T> {
   exitCode?(result: T): ExitCode;
 }
 
-/** The style for a stream of this target: colour only on a terminal and without `NO_COLOR`. */
+/**
+ * The style for a stream of this target: colour only on a terminal and without `NO_COLOR`.
+ * Decided on first use, so that output which never styles anything never asks for a terminal.
+ */
 export function styleFor(target: OutputTarget, stream: OutStream = "stdout"): Style {
   const { io } = target;
-  return createStyle(colorEnabled({
-    isTerminal: io.isTerminal(stream),
-    noColor: io.env("NO_COLOR"),
-    forceColor: io.env("FORCE_COLOR"),
-    term: io.env("TERM"),
-  }));
+  let style: Style | undefined;
+  const get = () =>
+    style ??= createStyle(colorEnabled({
+      isTerminal: io.isTerminal(stream),
+      noColor: io.env("NO_COLOR"),
+      forceColor: io.env("FORCE_COLOR"),
+      term: io.env("TERM"),
+    }));
+  return {
+    get enabled() {
+      return get().enabled;
+    },
+    bold: (t) => get().bold(t),
+    dim: (t) => get().dim(t),
+    red: (t) => get().red(t),
+    green: (t) => get().green(t),
+    yellow: (t) => get().yellow(t),
+    cyan: (t) => get().cyan(t),
+  };
 }
 
 /** Serialises a result as one JSON document (two-space indent, trailing newline). */

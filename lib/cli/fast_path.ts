@@ -1,0 +1,35 @@
+import { type ByteOrderFunction, convertByteOrder } from "../core/byte_order.ts";
+import type { ExitCode } from "../core/exit_code.ts";
+import type { Io } from "../runtime/io.ts";
+import { emitResult } from "../output/emit.ts";
+import { byteOrderView } from "../output/views/byte_order_view.ts";
+
+const FUNCTIONS = new Set(["htons", "htonl", "ntohs", "ntohl"]);
+const OPERAND = /^(?:[0-9]{1,10}|0[xX][0-9a-fA-F]{1,8})$/;
+
+/**
+ * Answers the smallest, most frequent commands (`netdiag htons 20000`) without loading the
+ * CLI framework, which costs more start-up than the work itself. Only well-formed input takes
+ * this path — the same core and view as the full command, so the output is identical; anything
+ * else (flags other than `--json`, out-of-range or malformed values, help) returns undefined and
+ * goes through the full CLI, which reports errors.
+ */
+export function tryFastPath(args: readonly string[], io: Io): ExitCode | undefined {
+  const [fn, ...rest] = args;
+  if (!FUNCTIONS.has(fn)) return undefined;
+  const json = rest.includes("--json");
+  const operands = rest.filter((a) => a !== "--json");
+  if (operands.length === 0 || !operands.every((a) => OPERAND.test(a))) return undefined;
+  const values = operands.map((a) =>
+    a.startsWith("0x") || a.startsWith("0X") ? parseInt(a, 16) : Number(a)
+  );
+  const max = fn.endsWith("s") ? 0xffff : 0xffffffff;
+  if (values.some((v) => v > max)) return undefined;
+  const target = { io, process: { exitCode: 0 as number | string | null | undefined } };
+  return emitResult(
+    target,
+    json ? "json" : "human",
+    convertByteOrder(fn as ByteOrderFunction, values),
+    byteOrderView,
+  );
+}
