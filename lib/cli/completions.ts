@@ -1,0 +1,53 @@
+import { buildChoiceParser, buildCommand } from "@stricli/core";
+
+const SHELL_NAMES = ["bash", "zsh", "fish"] as const;
+
+/** `completions bash|zsh|fish`: prints a completion script. */
+export const completionsCommand = buildCommand({
+  loader: async () => (await import("./completions_run.ts")).completionsCommand,
+  parameters: {
+    positional: {
+      kind: "tuple",
+      parameters: [{
+        brief: "Shell: bash, zsh or fish",
+        placeholder: "shell",
+        parse: buildChoiceParser(SHELL_NAMES),
+        proposeCompletions: () => SHELL_NAMES,
+      }],
+    },
+  },
+  docs: {
+    brief: "Print a shell completion script (bash, zsh or fish)",
+    fullDescription: "Prints a completion script for bash, zsh or fish. The script asks " +
+      "netdiag itself for proposals, so commands, flags and values complete the same way in " +
+      "every shell.\n\n" +
+      "Examples:\n  source <(netdiag completions bash)\n  source <(netdiag completions zsh)\n" +
+      "  netdiag completions fish | source\n" +
+      "  netdiag completions fish > ~/.config/fish/completions/netdiag.fish",
+  },
+});
+
+/** `__complete <words…>` (hidden): one completion proposal per line for the shell scripts. */
+export const completeCommand = buildCommand({
+  loader: async () => (await import("./completions_run.ts")).completeCommand,
+  parameters: {
+    flags: {
+      describe: {
+        kind: "boolean",
+        brief: "Follow each proposal with a tab and its description",
+        optional: true,
+      },
+    },
+    positional: {
+      kind: "array",
+      parameter: {
+        brief: "Words after `netdiag`, the last one partial",
+        placeholder: "words",
+        parse: String,
+      },
+    },
+  },
+  docs: {
+    brief: "Propose completions for the words after `netdiag` (used by the completion scripts)",
+  },
+});
