@@ -1,0 +1,98 @@
+import { buildCommand } from "@stricli/core";
+import { parseByteSize } from "../core/parse_size.ts";
+import { parseCount, parsePort } from "../core/parse_number.ts";
+import { parseDuration } from "../core/parse_duration.ts";
+import { streamFlags } from "./flags.ts";
+
+/** The flags of `netdiag receive`. */
+export interface ReceiveFlags {
+  readonly json?: boolean;
+  readonly ndjson?: boolean;
+  readonly dir: string;
+  readonly port: number;
+  readonly host: string;
+  readonly unix?: string;
+  readonly overwrite?: boolean;
+  readonly maxSize: number;
+  readonly once?: boolean;
+  readonly maxConns: number;
+  readonly idleTimeout: number;
+}
+
+/** `netdiag receive --dir DIR`: the receiving end of `netdiag send`. */
+export const receiveCommand = buildCommand({
+  loader: () => import("./receive_run.ts"),
+  parameters: {
+    flags: {
+      ...streamFlags,
+      dir: {
+        kind: "parsed",
+        parse: String,
+        brief: "Directory to save files into (must exist); nothing is written outside it",
+        placeholder: "dir",
+      },
+      port: {
+        kind: "parsed",
+        parse: (t: string) => parsePort(t, true),
+        brief: "TCP port (0 picks a free one and reports it)",
+        default: "9009",
+      },
+      host: {
+        kind: "parsed",
+        parse: String,
+        brief: "Address to bind (0.0.0.0 or :: for every interface)",
+        default: "127.0.0.1",
+      },
+      unix: {
+        kind: "parsed",
+        parse: String,
+        brief: "Listen on this Unix socket path instead (removed on exit)",
+        placeholder: "path",
+        optional: true,
+      },
+      overwrite: {
+        kind: "boolean",
+        brief: "Replace existing files (default: refuse them)",
+        optional: true,
+      },
+      maxSize: {
+        kind: "parsed",
+        parse: (t: string) => parseByteSize(t, { what: "max size" }),
+        brief: "Refuse files larger than this (K/M/G/T = 1024-based)",
+        default: "64G",
+      },
+      once: { kind: "boolean", brief: "Exit after the first sender", optional: true },
+      maxConns: {
+        kind: "parsed",
+        parse: (t: string) => parseCount(t, "max connections", 10_000),
+        brief: "Senders served at once; more are turned away",
+        default: "16",
+      },
+      idleTimeout: {
+        kind: "parsed",
+        parse: (t: string) => parseDuration(t, { what: "idle timeout" }),
+        brief: "Drop a sender silent for this long (its partial file is deleted)",
+        default: "30s",
+      },
+    },
+    positional: { kind: "tuple", parameters: [] },
+  },
+  docs: {
+    brief: "Receive files from `netdiag send` into a directory, verified by size and SHA-256",
+    fullDescription:
+      'Listens (127.0.0.1:9009 unless told otherwise; stderr says "listening on ADDRESS") ' +
+      "and saves each file sent with `netdiag send` into DIR. Bytes go to a temporary file " +
+      "inside DIR that is renamed to the file's name only after its size and SHA-256 match; on " +
+      "a mismatch or a broken connection nothing appears under the name and the sender is told. " +
+      'Names are checked, never rewritten: path separators, "..", ".", NUL and control ' +
+      "characters and names over 255 bytes are refused. Existing files are refused unless " +
+      "--overwrite. Several senders are served at once. One line per file on stdout " +
+      "(--json, --ndjson); SIGINT/SIGTERM stop it, delete partial files and print the totals.\n" +
+      "Exit codes: 0 every file saved (or stopped by a signal), 1 with --once: a file was " +
+      "refused, 2 bad input, 3 cannot listen, or with --once: a transfer broke.\n\n" +
+      "Examples:\n" +
+      "  netdiag receive --dir ./incoming\n" +
+      "  netdiag receive --dir /srv/drop --port 0 --once --json\n" +
+      "  netdiag receive --dir . --unix ./recv.sock --max-size 100M --overwrite",
+  },
+});

@@ -1,0 +1,508 @@
+/**
+ * `netdiag receive`: accept senders, stream each file into a temporary file inside DIR, rename
+ * it into place only after its size and SHA-256 match, and answer every file.
+ * @module
+ */
+import { createHash, type Hash, randomBytes } from "node:crypto";
+import { type FileHandle, link, lstat, open, rename, stat, unlink } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { InputError, OperationalError, quote } from "../core/errors.ts";
+import { ExitCode } from "../core/exit_code.ts";
+import { TEMP_FILE_PREFIX } from "../core/file_name.ts";
+import { encodeFrame, FrameDecoder, FrameError } from "../core/framing.ts";
+import {
+  type Ack,
+  ackFrameHeader,
+  type FileHeader,
+  megabytesPerSecond,
+  type ReceivedFile,
+  type ReceiverAction,
+  ReceiverMachine,
+  type ReceiveSummary,
+  verifyReceived,
+} from "../core/transfer.ts";
+import { type Connection, formatAddress, type Listener, netAdapter, NetError } from "../net/mod.ts";
+import { diagnostic, openStream } from "../output/emit.ts";
+import { outputFormat } from "../output/format.ts";
+import { formatDurationSetting, receiveView } from "../output/views/transfer_view.ts";
+import { onShutdownSignal } from "../runtime/signals.ts";
+import type { NetdiagContext } from "./context.ts";
+import { peerLabel } from "./dial.ts";
+import { removeSocketFile } from "./listen_run.ts";
+import type { ReceiveFlags } from "./receive.ts";
+
+/** Bytes read from a sender per step. */
+const READ_BUFFER = 512 * 1024;
+/** Read buffers in rotation, so that reading goes on while earlier chunks are written. */
+const READ_BUFFERS = 4;
+/** A file header is a name, a size and a hash: 16 KiB is plenty. */
+const MAX_HEADER_BYTES = 16 * 1024;
+/** How long a refused sender may go on sending before the connection is cut. */
+const LINGER_MS = 2000;
+const EMPTY = new Uint8Array(0);
+
+/** Runs `netdiag receive`. */
+export default async function receive(this: NetdiagContext, flags: ReceiveFlags): Promise<void> {
+  const format = outputFormat(flags);
+  const dir = await checkDirectory(flags.dir);
+  const adapter = await netAdapter();
+  let listener: Listener;
+  try {
+    listener = await adapter.listen(
+      flags.unix !== undefined
+        ? { transport: "unix", path: flags.unix }
+        : { transport: "tcp", hostname: flags.host, port: flags.port },
+    );
+  } catch (error) {
+    if (error instanceof NetError) throw new OperationalError(error.message, { cause: error });
+    throw error;
+  }
+  const address = formatAddress(listener.addr);
+  const stream = openStream(this, format, receiveView, "files");
+  const receiver = new Receiver(dir, flags, (file) => stream.item(file));
+  let stopping = false;
+  const removeSignals = onShutdownSignal(() => {
+    stopping = true;
+    listener.close();
+    receiver.stopAll();
+  });
+  diagnostic(this, `listening on ${address}, saving into ${quote(dir)}`);
+  let senders = 0;
+  try {
+    for (;;) {
+      let conn: Connection;
+      try {
+        conn = await listener.accept();
+      } catch (error) {
+        if (stopping) break;
+        throw error;
+      }
+      if (receiver.active >= flags.maxConns) {
+        void turnAway(conn, `busy: already ${flags.maxConns} senders, try again later`);
+        continue;
+      }
+      senders++;
+      const session = receiver.serve(conn);
+      if (flags.once) {
+        listener.close();
+        await session;
+        break;
+      }
+    }
+    await receiver.idle();
+  } catch (error) {
+    receiver.stopAll();
+    await receiver.idle();
+    if (error instanceof NetError) throw new OperationalError(error.message, { cause: error });
+    throw error;
+  } finally {
+    removeSignals();
+    listener.close();
+    if (flags.unix !== undefined) await removeSocketFile(flags.unix);
+  }
+  const summary: ReceiveSummary = {
+    address,
+    dir,
+    senders,
+    ...receiver.totals,
+  };
+  stream.end(summary);
+  if (stopping) this.process.exitCode = ExitCode.Ok;
+}
+
+/** Resolves DIR and checks that it is an existing directory. */
+async function checkDirectory(dir: string): Promise<string> {
+  const full = resolve(dir);
+  const info = await stat(full).catch(() => undefined);
+  if (!info) throw new InputError(`cannot receive into ${quote(dir)}: no such directory`);
+  if (!info.isDirectory()) {
+    throw new InputError(`cannot receive into ${quote(dir)}: not a directory`);
+  }
+  return full;
+}
+
+/** Answers a connection that cannot be served with one refusal and closes it. */
+async function turnAway(conn: Connection, error: string): Promise<void> {
+  await sendAck(conn, { ok: false, name: "", error });
+  await lingerClose(conn);
+}
+
+async function sendAck(conn: Connection, ack: Ack): Promise<void> {
+  try {
+    await conn.write(encodeFrame(ackFrameHeader(ack), EMPTY));
+  } catch { /* the sender is gone; its side reports that */ }
+}
+
+/**
+ * Closes after a refusal without losing the answer: half-close, then read and drop whatever
+ * the sender still sends (so the kernel does not reset the connection and discard the answer
+ * before the sender reads it) until it closes or {@link LINGER_MS} pass.
+ */
+async function lingerClose(conn: Connection): Promise<void> {
+  try {
+    await conn.closeWrite();
+  } catch { /* already gone */ }
+  const timer = setTimeout(() => conn.close(), LINGER_MS);
+  const sink = new Uint8Array(64 * 1024);
+  try {
+    while ((await conn.read(sink)) !== null) { /* drop */ }
+  } catch { /* reset: done */ }
+  clearTimeout(timer);
+  conn.close();
+}
+
+/** A file being received: its temporary file and running hash. */
+interface Incoming {
+  readonly file: FileHeader;
+  readonly tempPath: string;
+  readonly handle: FileHandle;
+  readonly hash: Hash;
+  readonly started: number;
+}
+
+/** The settled counts of a receiver. */
+type Totals = { -readonly [K in "saved" | "refused" | "failed" | "bytes"]: ReceiveSummary[K] };
+
+/** The state shared by every sender's session: the directory, names in flight, totals. */
+class Receiver {
+  readonly totals: Totals = { saved: 0, refused: 0, failed: 0, bytes: 0 };
+  readonly #dir: string;
+  readonly #flags: ReceiveFlags;
+  readonly #report: (file: ReceivedFile) => void;
+  readonly #inFlight = new Set<string>();
+  readonly #sessions = new Map<Promise<void>, () => void>();
+
+  constructor(dir: string, flags: ReceiveFlags, report: (file: ReceivedFile) => void) {
+    this.#dir = dir;
+    this.#flags = flags;
+    this.#report = report;
+  }
+
+  /** Senders being served now. */
+  get active(): number {
+    return this.#sessions.size;
+  }
+
+  /** Serves one sender until it finishes; resolves once its files are settled. */
+  serve(conn: Connection): Promise<void> {
+    let stop: () => void = () => {};
+    const session = new Session(this, conn, (fn) => (stop = fn)).run().finally(() => {
+      this.#sessions.delete(session);
+    });
+    this.#sessions.set(session, () => stop());
+    return session;
+  }
+
+  /** Stops every session (their partial files are deleted). */
+  stopAll(): void {
+    for (const stop of this.#sessions.values()) stop();
+  }
+
+  /** Resolves when no session is left. */
+  async idle(): Promise<void> {
+    while (this.#sessions.size > 0) await Promise.allSettled([...this.#sessions.keys()]);
+  }
+
+  /** Records and reports a settled file. */
+  settle(file: ReceivedFile): void {
+    if (file.status === "saved") {
+      this.totals.saved++;
+      this.totals.bytes += file.size;
+    } else if (file.status === "refused") this.totals.refused++;
+    else this.totals.failed++;
+    this.#report(file);
+  }
+
+  get flags(): ReceiveFlags {
+    return this.#flags;
+  }
+
+  /**
+   * Starts receiving `file`: reserves its name and creates a temporary file next to where it
+   * will go. Returns the refusal reason instead when that is not possible.
+   */
+  async begin(file: FileHeader): Promise<Incoming | string> {
+    if (this.#inFlight.has(file.name)) return "another sender is sending a file of this name";
+    const finalPath = join(this.#dir, file.name);
+    if (!this.#flags.overwrite && await exists(finalPath)) return "already exists";
+    this.#inFlight.add(file.name);
+    const tempPath = join(this.#dir, `${TEMP_FILE_PREFIX}${randomBytes(8).toString("hex")}.part`);
+    try {
+      const handle = await open(tempPath, "wx");
+      return { file, tempPath, handle, hash: createHash("sha256"), started: performance.now() };
+    } catch (error) {
+      this.#inFlight.delete(file.name);
+      return `cannot create a file in the directory: ${errorCode(error)}`;
+    }
+  }
+
+  /**
+   * Finishes `incoming` after its last byte: verifies size and SHA-256, then renames it into
+   * place (never replacing an existing file without --overwrite). Returns the refusal reason,
+   * or undefined when the file was saved. The temporary file is gone either way.
+   */
+  async commit(incoming: Incoming, received: number): Promise<string | undefined> {
+    const { file, tempPath, handle } = incoming;
+    const finalPath = join(this.#dir, file.name);
+    try {
+      const problem = verifyReceived(file, received, incoming.hash.digest("hex"));
+      if (problem) {
+        await handle.close();
+        return problem;
+      }
+      await handle.sync();
+      await handle.close();
+      if (this.#flags.overwrite) {
+        await rename(tempPath, finalPath);
+        return undefined;
+      }
+      return await placeWithoutReplacing(tempPath, finalPath);
+    } catch (error) {
+      return `cannot save: ${errorCode(error)}`;
+    } finally {
+      await unlink(tempPath).catch(() => {});
+      this.#inFlight.delete(file.name);
+    }
+  }
+
+  /** Drops `incoming`: closes and deletes its temporary file. */
+  async discard(incoming: Incoming): Promise<void> {
+    await incoming.handle.close().catch(() => {});
+    await unlink(incoming.tempPath).catch(() => {});
+    this.#inFlight.delete(incoming.file.name);
+  }
+}
+
+/** Writes all of `chunk` at the file's current position. */
+async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {
+  let off = 0;
+  while (off < chunk.length) {
+    const { bytesWritten } = await handle.write(chunk, off, chunk.length - off);
+    off += bytesWritten;
+  }
+}
+
+/** Renames by hard link + unlink, which fails instead of replacing an existing file. */
+async function placeWithoutReplacing(
+  tempPath: string,
+  finalPath: string,
+): Promise<string | undefined> {
+  try {
+    await link(tempPath, finalPath);
+    return undefined;
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === "EEXIST") return "already exists";
+    // A file system without hard links: check, then rename (a small race, but no traversal).
+    if (await exists(finalPath)) return "already exists";
+    await rename(tempPath, finalPath);
+    return undefined;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function errorCode(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  return e?.code ?? e?.message ?? String(error);
+}
+
+/** One sender's connection. */
+class Session {
+  readonly #receiver: Receiver;
+  readonly #conn: Connection;
+  readonly #peer: string;
+  readonly #machine: ReceiverMachine;
+  #incoming: Incoming | undefined;
+  #pendingHeader: FileHeader | undefined;
+  #headerAt = 0;
+  #endReason: string | undefined;
+  /** The disk writes of the current file, in order; the first failure is kept. */
+  #writes: Promise<void> = Promise.resolve();
+  #writeError: unknown;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(receiver: Receiver, conn: Connection, onStop: (stop: () => void) => void) {
+    this.#receiver = receiver;
+    this.#conn = conn;
+    this.#peer = peerLabel(conn.remoteAddr);
+    this.#machine = new ReceiverMachine(receiver.flags.maxSize);
+    onStop(() => this.#cut("the receiver was stopped"));
+  }
+
+  async run(): Promise<void> {
+    const decoder = new FrameDecoder({
+      maxHeaderBytes: MAX_HEADER_BYTES,
+      maxBodyBytes: Number.MAX_SAFE_INTEGER,
+    });
+    // Disk writes run behind the socket: a buffer is read into again only once the writes of
+    // the chunks it held are done.
+    const buffers = Array.from({ length: READ_BUFFERS }, () => new Uint8Array(READ_BUFFER));
+    const busy: Promise<void>[] = buffers.map(() => Promise.resolve());
+    let slot = 0;
+    this.#touch();
+    try {
+      for (;;) {
+        const buffer = buffers[slot];
+        await busy[slot];
+        let n: number | null;
+        try {
+          n = await this.#conn.read(buffer);
+        } catch (error) {
+          this.#endReason ??= error instanceof NetError ? error.message : String(error);
+          break;
+        }
+        if (n === null) break;
+        this.#touch();
+        let events;
+        try {
+          events = decoder.push(buffer.subarray(0, n));
+        } catch (error) {
+          if (!(error instanceof FrameError)) throw error;
+          const name = this.#incoming?.file.name ?? "";
+          await this.#act(this.#machine.eof(`protocol error: ${error.message}`));
+          await sendAck(this.#conn, { ok: false, name, error: `protocol error: ${error.message}` });
+          await lingerClose(this.#conn);
+          return;
+        }
+        for (const event of events) {
+          if (!(await this.#act(this.#machine.handle(event)))) return;
+        }
+        busy[slot] = this.#writes;
+        slot = (slot + 1) % READ_BUFFERS;
+      }
+      await this.#act(this.#machine.eof(this.#endReason ?? "connection closed mid-file"));
+    } finally {
+      clearTimeout(this.#timer);
+      if (this.#incoming) await this.#abort(this.#endReason ?? "connection closed mid-file");
+      this.#conn.close();
+    }
+  }
+
+  /** Performs one action; false when the session is over. */
+  async #act(action: ReceiverAction): Promise<boolean> {
+    switch (action.type) {
+      case "open": {
+        this.#headerAt = performance.now();
+        this.#pendingHeader = action.file;
+        const started = await this.#receiver.begin(action.file);
+        if (typeof started === "string") return this.#act(this.#machine.refuse(started));
+        this.#incoming = started;
+        return true;
+      }
+      case "write": {
+        const incoming = this.#incoming!;
+        if (this.#writeError !== undefined) {
+          const error = this.#writeError;
+          await this.#writes;
+          this.#writeError = undefined;
+          await this.#receiver.discard(incoming);
+          this.#incoming = undefined;
+          return this.#act(this.#machine.refuse(`cannot write: ${errorCode(error)}`));
+        }
+        incoming.hash.update(action.chunk);
+        const chunk = action.chunk;
+        this.#writes = this.#writes
+          .then(() => this.#writeError === undefined ? writeAll(incoming.handle, chunk) : undefined)
+          .catch((error) => {
+            this.#writeError ??= error;
+          });
+        return true;
+      }
+      case "skip":
+      case "none":
+        return true;
+      case "commit": {
+        const incoming = this.#incoming!;
+        this.#incoming = undefined;
+        await this.#writes;
+        const writeError = this.#writeError;
+        this.#writeError = undefined;
+        const problem = writeError === undefined
+          ? await this.#receiver.commit(incoming, action.received)
+          : (await this.#receiver.discard(incoming), `cannot write: ${errorCode(writeError)}`);
+        const seconds = (performance.now() - incoming.started) / 1000;
+        const ack: Ack = problem === undefined
+          ? { ok: true, name: action.file.name }
+          : { ok: false, name: action.file.name, error: problem };
+        await sendAck(this.#conn, ack);
+        this.#receiver.settle({
+          name: action.file.name,
+          peer: this.#peer,
+          status: problem === undefined ? "saved" : "refused",
+          size: action.received,
+          sha256: action.file.sha256,
+          ...(problem === undefined ? {} : { error: problem }),
+          seconds: round3(seconds),
+          mbPerSecond: megabytesPerSecond(action.received, seconds),
+        });
+        return true;
+      }
+      case "ack": {
+        await sendAck(this.#conn, action.ack);
+        const header = this.#pendingHeader?.name === action.ack.name
+          ? this.#pendingHeader
+          : undefined;
+        this.#pendingHeader = undefined;
+        this.#receiver.settle({
+          name: action.ack.name,
+          peer: this.#peer,
+          status: "refused",
+          size: header?.size ?? 0,
+          error: action.ack.error ?? "refused",
+          seconds: 0,
+          mbPerSecond: 0,
+        });
+        if (action.close) {
+          await lingerClose(this.#conn);
+          return false;
+        }
+        return true;
+      }
+      case "abort":
+        await this.#abort(action.reason);
+        return false;
+      case "done":
+        return false;
+    }
+  }
+
+  async #abort(reason: string): Promise<void> {
+    const incoming = this.#incoming;
+    if (!incoming) return;
+    this.#incoming = undefined;
+    await this.#writes;
+    this.#writeError = undefined;
+    await this.#receiver.discard(incoming);
+    const seconds = (performance.now() - this.#headerAt) / 1000;
+    this.#receiver.settle({
+      name: incoming.file.name,
+      peer: this.#peer,
+      status: "failed",
+      size: this.#machine.received,
+      error: reason,
+      seconds: round3(seconds),
+      mbPerSecond: 0,
+    });
+  }
+
+  #touch(): void {
+    clearTimeout(this.#timer);
+    const ms = this.#receiver.flags.idleTimeout;
+    this.#timer = setTimeout(() => this.#cut(`idle for ${formatDurationSetting(ms)}`), ms);
+  }
+
+  #cut(reason: string): void {
+    this.#endReason ??= reason;
+    this.#conn.close();
+  }
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;

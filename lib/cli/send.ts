@@ -1,0 +1,64 @@
+import { buildCommand } from "@stricli/core";
+import { parseDuration } from "../core/parse_duration.ts";
+import { streamFlags } from "./flags.ts";
+
+/** The flags of `netdiag send`. */
+export interface SendFlags {
+  readonly json?: boolean;
+  readonly ndjson?: boolean;
+  readonly timeout: number;
+  readonly idleTimeout: number;
+  readonly progress?: boolean;
+}
+
+/** `netdiag send FILE... TARGET`: verified file transfer to `netdiag receive`. */
+export const sendCommand = buildCommand({
+  loader: () => import("./send_run.ts"),
+  parameters: {
+    flags: {
+      ...streamFlags,
+      timeout: {
+        kind: "parsed",
+        parse: (t: string) => parseDuration(t, { what: "timeout" }),
+        brief: "Give up connecting after this long",
+        default: "10s",
+      },
+      idleTimeout: {
+        kind: "parsed",
+        parse: (t: string) => parseDuration(t, { what: "idle timeout" }),
+        brief: "Give up when the receiver neither takes bytes nor answers for this long",
+        default: "30s",
+      },
+      progress: {
+        kind: "boolean",
+        brief: "Progress bar on stderr (default: only when stderr is a terminal)",
+        optional: true,
+      },
+    },
+    positional: {
+      kind: "array",
+      minimum: 2,
+      parameter: {
+        brief: "Files to send, then the TARGET: HOST:PORT, PORT (127.0.0.1) or a Unix socket path",
+        placeholder: "file... target",
+        parse: String,
+      },
+    },
+  },
+  docs: {
+    brief: "Send files to `netdiag receive`, each verified by size and SHA-256",
+    fullDescription:
+      "Sends each FILE as one frame of the framing protocol, header {name, size, sha256} then " +
+      "the bytes, streamed in constant memory. The receiver saves a file under its name only " +
+      "after its size and SHA-256 match, and answers each file; send exits 0 only when every " +
+      "file was verified on the other side. Only the file's last path component is sent as its " +
+      "name. TARGET is HOST:PORT, [IPv6]:PORT, a bare PORT (127.0.0.1) or a Unix socket path " +
+      "(anything with a /). Prints one line per file and the MB/s at the end (--json, --ndjson).\n" +
+      "Exit codes: 0 all verified, 1 refused (connection or file) or mismatch, 2 bad input " +
+      "(missing file, unsafe name), 3 network failure (timeout, connection broken).\n\n" +
+      "Examples:\n" +
+      "  netdiag send report.pdf data.bin 127.0.0.1:9009\n" +
+      "  netdiag send backup.tar 9009 --json\n" +
+      "  netdiag send image.iso ./recv.sock",
+  },
+});

@@ -1,0 +1,345 @@
+/**
+ * The file-transfer protocol of `send` and `receive`, on top of the framing protocol
+ * (lib/core/framing.ts): each file is one frame whose JSON header is `{size, name, sha256}` and
+ * whose body is the file's bytes; the receiver answers every file, in order, with a frame whose
+ * header is `{size: 0, ok, name, error?}` and whose body is empty. Pure: no I/O, no hashing.
+ * @module
+ */
+import { ExitCode } from "./exit_code.ts";
+import { InputError, quote } from "./errors.ts";
+import { unsafeFileNameReason } from "./file_name.ts";
+import type { FrameEvent } from "./framing.ts";
+import { parsePort } from "./parse_number.ts";
+
+/** What a sender announces about one file before its bytes. */
+export interface FileHeader {
+  /** The file's name (one safe component, see lib/core/file_name.ts). */
+  readonly name: string;
+  /** The number of bytes that follow. */
+  readonly size: number;
+  /** The SHA-256 of those bytes, 64 lowercase hex digits. */
+  readonly sha256: string;
+}
+
+/** The receiver's answer to one file. */
+export interface Ack {
+  /** True when the file was saved under its name after size and SHA-256 matched. */
+  readonly ok: boolean;
+  /** The name from the file's header (as sent, even when refused). */
+  readonly name: string;
+  /** Why the file was refused. */
+  readonly error?: string;
+}
+
+const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+
+/** The JSON header of a file frame (the framing layer fills in `size` from the body length). */
+export function fileFrameHeader(file: FileHeader): Record<string, unknown> {
+  return { name: file.name, size: file.size, sha256: file.sha256 };
+}
+
+/** The JSON header of an acknowledgement frame (its body is empty). */
+export function ackFrameHeader(ack: Ack): Record<string, unknown> {
+  return ack.error === undefined
+    ? { size: 0, ok: ack.ok, name: ack.name }
+    : { size: 0, ok: ack.ok, name: ack.name, error: ack.error };
+}
+
+/** The outcome of checking a received file header. */
+export type HeaderCheck =
+  | { readonly ok: true; readonly file: FileHeader }
+  | {
+    readonly ok: false;
+    /** The name as received, for the acknowledgement ("" when there was none). */
+    readonly name: string;
+    readonly error: string;
+    /**
+     * True when the receiver must not read the body (too large, malformed): it answers and
+     * closes the connection. False when the body is read and discarded and the next file follows.
+     */
+    readonly fatal: boolean;
+  };
+
+/**
+ * Checks a file frame's header: a string `name` that is a safe file name, a whole `size` within
+ * `maxSize`, a 64-digit hex `sha256`. Unsafe names are refused (not rewritten).
+ */
+export function checkFileHeader(header: Record<string, unknown>, maxSize: number): HeaderCheck {
+  const name = typeof header.name === "string" ? header.name : "";
+  const bad = (error: string, fatal: boolean): HeaderCheck => ({ ok: false, name, error, fatal });
+  if (typeof header.name !== "string") return bad("malformed header: no file name", true);
+  const size = header.size;
+  if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) {
+    return bad("malformed header: no valid size", true);
+  }
+  if (typeof header.sha256 !== "string" || !SHA256_HEX.test(header.sha256)) {
+    return bad("malformed header: sha256 must be 64 hex digits", true);
+  }
+  if (size > maxSize) return bad(`too large: ${size} bytes, at most ${maxSize}`, true);
+  const unsafe = unsafeFileNameReason(name);
+  if (unsafe) return bad(`unsafe name: ${unsafe}`, false);
+  return { ok: true, file: { name, size, sha256: header.sha256.toLowerCase() } };
+}
+
+/** Parses an acknowledgement frame's header; undefined when it is not one. */
+export function parseAck(header: Record<string, unknown>): Ack | undefined {
+  if (typeof header.ok !== "boolean" || typeof header.name !== "string") return undefined;
+  if (header.error !== undefined && typeof header.error !== "string") return undefined;
+  return header.error === undefined
+    ? { ok: header.ok, name: header.name }
+    : { ok: header.ok, name: header.name, error: header.error };
+}
+
+/**
+ * Compares what arrived with what was announced. Returns why they differ ("size mismatch: …",
+ * "sha256 mismatch: …"), or undefined when both match.
+ */
+export function verifyReceived(
+  expected: FileHeader,
+  receivedBytes: number,
+  sha256: string,
+): string | undefined {
+  if (receivedBytes !== expected.size) {
+    return `size mismatch: expected ${expected.size} bytes, received ${receivedBytes}`;
+  }
+  if (sha256.toLowerCase() !== expected.sha256) {
+    return `sha256 mismatch: expected ${expected.sha256}, received ${sha256.toLowerCase()}`;
+  }
+  return undefined;
+}
+
+/** What the receiver must do next, as decided by {@link ReceiverMachine}. */
+export type ReceiverAction =
+  /** Create the temporary file for `file` (on failure call {@link ReceiverMachine.refuse}). */
+  | { readonly type: "open"; readonly file: FileHeader }
+  /** Append `chunk` to the temporary file and to the running hash. */
+  | { readonly type: "write"; readonly chunk: Uint8Array }
+  /** Drop the chunk: it belongs to a refused file. */
+  | { readonly type: "skip"; readonly bytes: number }
+  /** All of `file`'s bytes arrived: verify, rename into place (or delete) and acknowledge. */
+  | { readonly type: "commit"; readonly file: FileHeader; readonly received: number }
+  /** Send this acknowledgement now; with `close`, then close the connection. */
+  | { readonly type: "ack"; readonly ack: Ack; readonly close: boolean }
+  /** The connection broke inside a file: delete its temporary file; nothing is saved. */
+  | { readonly type: "abort"; readonly name: string; readonly reason: string }
+  /** The sender finished cleanly between files. */
+  | { readonly type: "done" }
+  /** Nothing to do (a refused file's frame ended). */
+  | { readonly type: "none" };
+
+/** Where the receiver stands on one connection. */
+export type ReceiverPhase = "idle" | "receiving" | "skipping" | "closed";
+
+/**
+ * The receiving side of one connection, as a state machine over framing events: a header opens
+ * a file (or refuses it), body chunks are written (or skipped for a refused file), the frame's
+ * end commits the file; end of stream between files is a clean finish and inside a file an
+ * abort. Pure: the caller performs the actions.
+ */
+export class ReceiverMachine {
+  #phase: ReceiverPhase = "idle";
+  #file: FileHeader | undefined;
+  #name = "";
+  #received = 0;
+  readonly #maxSize: number;
+
+  /** Creates a machine refusing files over `maxSize` bytes. */
+  constructor(maxSize: number) {
+    this.#maxSize = maxSize;
+  }
+
+  /** The current phase. */
+  get phase(): ReceiverPhase {
+    return this.#phase;
+  }
+
+  /** Bytes of the current file's body seen so far. */
+  get received(): number {
+    return this.#received;
+  }
+
+  /** Consumes one framing event and says what to do. */
+  handle(event: FrameEvent): ReceiverAction {
+    switch (this.#phase) {
+      case "closed":
+        return { type: "none" };
+      case "idle": {
+        if (event.type !== "header") return this.#close("protocol error: data outside a frame");
+        const check = checkFileHeader(event.header, this.#maxSize);
+        this.#received = 0;
+        if (!check.ok) {
+          if (check.fatal) {
+            this.#phase = "closed";
+            return {
+              type: "ack",
+              ack: { ok: false, name: check.name, error: check.error },
+              close: true,
+            };
+          }
+          this.#phase = "skipping";
+          this.#name = check.name;
+          return {
+            type: "ack",
+            ack: { ok: false, name: check.name, error: check.error },
+            close: false,
+          };
+        }
+        this.#phase = "receiving";
+        this.#file = check.file;
+        this.#name = check.file.name;
+        return { type: "open", file: check.file };
+      }
+      case "receiving":
+      case "skipping": {
+        if (event.type === "header") return this.#close("protocol error: header inside a frame");
+        if (event.type === "body") {
+          this.#received += event.chunk.length;
+          return this.#phase === "receiving"
+            ? { type: "write", chunk: event.chunk }
+            : { type: "skip", bytes: event.chunk.length };
+        }
+        const wasReceiving = this.#phase === "receiving";
+        this.#phase = "idle";
+        if (!wasReceiving) return { type: "none" };
+        const file = this.#file!;
+        this.#file = undefined;
+        return { type: "commit", file, received: this.#received };
+      }
+    }
+  }
+
+  /**
+   * Refuses the file being received (its temporary file could not be created, its name is
+   * taken): the rest of its body is skipped. Returns the acknowledgement to send.
+   */
+  refuse(error: string): ReceiverAction {
+    if (this.#phase !== "receiving") return { type: "none" };
+    this.#phase = "skipping";
+    this.#file = undefined;
+    return { type: "ack", ack: { ok: false, name: this.#name, error }, close: false };
+  }
+
+  /** The connection reached end of stream (or broke): a clean finish only between files. */
+  eof(reason = "connection closed mid-file"): ReceiverAction {
+    const phase = this.#phase;
+    this.#phase = "closed";
+    if (phase === "receiving") return { type: "abort", name: this.#name, reason };
+    return { type: "done" };
+  }
+
+  #close(error: string): ReceiverAction {
+    const wasReceiving = this.#phase === "receiving";
+    const name = this.#name;
+    this.#phase = "closed";
+    if (wasReceiving) return { type: "abort", name, reason: error };
+    return { type: "ack", ack: { ok: false, name, error }, close: true };
+  }
+}
+
+/** Where `send` delivers: a TCP host and port or a Unix socket path. */
+export type TransferTarget =
+  | { readonly transport: "tcp"; readonly host: string; readonly port: number }
+  | { readonly transport: "unix"; readonly path: string };
+
+/**
+ * Parses `send`'s TARGET: `HOST:PORT`, `[IPv6]:PORT`, a bare `PORT` (loopback, 127.0.0.1), or a
+ * Unix socket path, recognised by a `/` (`./recv.sock`, `/run/netdiag.sock`).
+ */
+export function parseTransferTarget(text: string): TransferTarget {
+  const allowed = "expected HOST:PORT, [IPv6]:PORT, PORT or a Unix socket path containing /";
+  if (text.includes("/")) return { transport: "unix", path: text };
+  if (/^[0-9]+$/.test(text)) return { transport: "tcp", host: "127.0.0.1", port: parsePort(text) };
+  const bracketed = /^\[([^\]]+)\]:([^:]+)$/.exec(text);
+  if (bracketed) return { transport: "tcp", host: bracketed[1], port: parsePort(bracketed[2]) };
+  const plain = /^([^:\[\]]+):([^:]+)$/.exec(text);
+  if (plain) return { transport: "tcp", host: plain[1], port: parsePort(plain[2]) };
+  throw new InputError(`invalid target ${quote(text)}: ${allowed}`);
+}
+
+/** How one file fared in `send`. */
+export type SendStatus = "verified" | "refused" | "failed";
+
+/** One file's result in `send`. */
+export interface SentFile {
+  /** The path given on the command line. */
+  readonly path: string;
+  /** The name sent (the path's last component). */
+  readonly name: string;
+  readonly size: number;
+  readonly sha256: string;
+  /** verified: the receiver saved it after checking; refused: it said no; failed: no answer. */
+  readonly status: SendStatus;
+  readonly error?: string;
+  /** Seconds from the file's first byte to its acknowledgement. */
+  readonly seconds: number;
+  /** Megabytes (10^6 bytes) per second over those seconds. */
+  readonly mbPerSecond: number;
+}
+
+/** `send`'s summary. */
+export interface SendSummary {
+  /** The target as given. */
+  readonly target: string;
+  /** The address connected to (`127.0.0.1:9009`, a socket path). */
+  readonly address: string;
+  /** Files given (the per-file results are listed under `files` in --json). */
+  readonly total: number;
+  readonly verified: number;
+  readonly refused: number;
+  readonly failed: number;
+  /** Bytes of file content sent. */
+  readonly bytes: number;
+  readonly seconds: number;
+  readonly mbPerSecond: number;
+}
+
+/** The exit code of a `send`: 0 all verified, 1 any refused or mismatched, else 3. */
+export function sendExitCode(summary: SendSummary): ExitCode {
+  if (summary.refused > 0) return ExitCode.Negative;
+  if (summary.failed > 0) return ExitCode.Failure;
+  return ExitCode.Ok;
+}
+
+/** How one incoming file fared in `receive`. */
+export type ReceiveStatus = "saved" | "refused" | "failed";
+
+/** One file's result in `receive`. */
+export interface ReceivedFile {
+  /** The name from the header (as received, possibly hostile; shown quoted). */
+  readonly name: string;
+  /** The sender's address. */
+  readonly peer: string;
+  /** saved: verified and renamed into place; refused: answered no; failed: connection broke. */
+  readonly status: ReceiveStatus;
+  readonly size: number;
+  readonly sha256?: string;
+  readonly error?: string;
+  readonly seconds: number;
+  readonly mbPerSecond: number;
+}
+
+/** `receive`'s summary when it stops. */
+export interface ReceiveSummary {
+  /** The address listened on. */
+  readonly address: string;
+  /** The directory files were saved into. */
+  readonly dir: string;
+  readonly senders: number;
+  readonly saved: number;
+  readonly refused: number;
+  readonly failed: number;
+  /** Bytes saved. */
+  readonly bytes: number;
+}
+
+/** The exit code of a `receive`: 0 everything saved, 1 any refused, 3 any broken transfer. */
+export function receiveExitCode(summary: ReceiveSummary): ExitCode {
+  if (summary.refused > 0) return ExitCode.Negative;
+  if (summary.failed > 0) return ExitCode.Failure;
+  return ExitCode.Ok;
+}
+
+/** Megabytes (10^6 bytes) per second, 0 for no time. */
+export function megabytesPerSecond(bytes: number, seconds: number): number {
+  return seconds > 0 ? Math.round((bytes / 1e6 / seconds) * 100) / 100 : 0;
+}

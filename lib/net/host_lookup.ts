@@ -1,0 +1,54 @@
+/**
+ * Picks the addresses to connect to for a host name, for `connect` and `send`: IP literals as
+ * they are, names through the system resolver ({@link systemLookup}: getaddrinfo, which honours
+ * /etc/hosts and nsswitch like `nc` does), failures as one error with its exit code.
+ * @module
+ */
+import { isIP } from "node:net";
+import { InputError, OperationalError, quote } from "../core/errors.ts";
+import { systemLookup } from "./system_resolver.ts";
+
+/** An address of a host name, in the order the system resolver gave them. */
+export interface HostAddress {
+  readonly address: string;
+  readonly family: 4 | 6;
+}
+
+/** Options of {@link lookupHost}. */
+export interface LookupHostOptions {
+  /** Only IPv4 (4) or only IPv6 (6) addresses; default both. */
+  readonly family?: 4 | 6;
+  /** Give up after this many milliseconds; default 5 000. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Resolves `host` to its addresses (IP literals as themselves, `[::1]` unwrapped). Throws an
+ * {@link OperationalError} (exit 3) `cannot resolve "name": no such host` (or "timed out", "no
+ * IPv6 address", "temporary resolver failure") when there is nothing to connect to, and an
+ * {@link InputError} for a literal of the other family than the one asked for.
+ */
+export async function lookupHost(
+  host: string,
+  options: LookupHostOptions = {},
+): Promise<HostAddress[]> {
+  const { family, timeoutMs = 5000 } = options;
+  const name = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  const literal = isIP(name);
+  if (literal) {
+    if (family && literal !== family) {
+      throw new InputError(`cannot use ${quote(name)}: not an IPv${family} address`);
+    }
+    return [{ address: name, family: literal as 4 | 6 }];
+  }
+  const found = await systemLookup(name, { family, timeoutMs });
+  if (found.status === "ok") return [...found.addresses];
+  const why = found.status === "not-found"
+    ? family ? `no IPv${family} address` : "no such host"
+    : found.status === "timeout"
+    ? "timed out"
+    : found.status === "temporary-failure"
+    ? "temporary resolver failure"
+    : `resolver error ${found.code ?? "unknown"}`;
+  throw new OperationalError(`cannot resolve ${quote(name)}: ${why}`);
+}

@@ -1,0 +1,241 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  ackFrameHeader,
+  checkFileHeader,
+  fileFrameHeader,
+  megabytesPerSecond,
+  parseAck,
+  parseTransferTarget,
+  receiveExitCode,
+  type ReceiverAction,
+  ReceiverMachine,
+  type ReceiveSummary,
+  sendExitCode,
+  type SendSummary,
+  verifyReceived,
+} from "../../lib/core/transfer.ts";
+import {
+  decodeFrames,
+  encodeFrame,
+  encodeFrameHead,
+  FrameDecoder,
+} from "../../lib/core/framing.ts";
+import { InputError } from "../../lib/core/errors.ts";
+
+const HASH = "a".repeat(64);
+const header = (over: Record<string, unknown> = {}) => ({
+  name: "f.bin",
+  size: 3,
+  sha256: HASH,
+  ...over,
+});
+
+test("checkFileHeader() accepts a well-formed header and lowercases the hash", () => {
+  const check = checkFileHeader(header({ sha256: "A".repeat(64) }), 100);
+  assert.deepEqual(check, { ok: true, file: { name: "f.bin", size: 3, sha256: HASH } });
+});
+
+test("checkFileHeader() refuses hostile names without closing (the body is skipped)", () => {
+  for (const name of ["../x", "/etc/passwd", "a/../../b", "a\0b", "x".repeat(300), ".", ".."]) {
+    const check = checkFileHeader(header({ name }), 100);
+    assert.equal(check.ok, false, name);
+    if (!check.ok) {
+      assert.equal(check.fatal, false);
+      assert.equal(check.name, name);
+      assert.match(check.error, /^unsafe name: /);
+    }
+  }
+});
+
+test("checkFileHeader() refuses a file over the size limit as fatal", () => {
+  const check = checkFileHeader(header({ size: 101 }), 100);
+  assert.equal(check.ok, false);
+  if (!check.ok) {
+    assert.equal(check.fatal, true);
+    assert.match(check.error, /too large: 101 bytes, at most 100/);
+  }
+});
+
+test("checkFileHeader() refuses a missing name or a bad sha256 as malformed", () => {
+  for (const bad of [{ name: 5 }, { sha256: "xyz" }, { sha256: undefined }, { size: -1 }]) {
+    const check = checkFileHeader(header(bad), 100);
+    assert.equal(check.ok, false);
+    if (!check.ok) assert.match(check.error, /^malformed header/);
+  }
+});
+
+test("a file frame round-trips through the framing protocol with size set from the body", () => {
+  const body = new Uint8Array([1, 2, 3]);
+  const [frame] = decodeFrames(
+    encodeFrame(fileFrameHeader({ name: "f", size: 3, sha256: HASH }), body),
+  );
+  assert.deepEqual(frame.header, { name: "f", size: 3, sha256: HASH });
+  assert.deepEqual([...frame.body], [1, 2, 3]);
+});
+
+test("ack frames round-trip and parseAck() rejects what is not an ack", () => {
+  const ok =
+    decodeFrames(encodeFrame(ackFrameHeader({ ok: true, name: "a" }), new Uint8Array()))[0];
+  assert.deepEqual(parseAck(ok.header), { ok: true, name: "a" });
+  const no = ackFrameHeader({ ok: false, name: "b", error: "already exists" });
+  assert.deepEqual(parseAck(no), { ok: false, name: "b", error: "already exists" });
+  assert.equal(parseAck({ size: 0, name: "a" }), undefined);
+  assert.equal(parseAck({ size: 0, ok: "yes", name: "a" }), undefined);
+  assert.equal(parseAck({ size: 0, ok: false, name: "a", error: 3 }), undefined);
+});
+
+test("verifyReceived() names a size mismatch before a hash mismatch", () => {
+  const file = { name: "f", size: 3, sha256: HASH };
+  assert.equal(verifyReceived(file, 3, HASH), undefined);
+  assert.equal(verifyReceived(file, 3, HASH.toUpperCase()), undefined);
+  assert.match(verifyReceived(file, 2, HASH)!, /^size mismatch: expected 3 bytes, received 2/);
+  assert.match(
+    verifyReceived(file, 3, "b".repeat(64))!,
+    /^sha256 mismatch: expected a+, received b+/,
+  );
+});
+
+/** Feeds the machine every event of `bytes` and returns the action types. */
+function run(machine: ReceiverMachine, bytes: Uint8Array, refuseOnOpen?: string): ReceiverAction[] {
+  const actions: ReceiverAction[] = [];
+  for (const event of new FrameDecoder({ maxBodyBytes: 1e9 }).push(bytes)) {
+    const action = machine.handle(event);
+    actions.push(action);
+    if (action.type === "open" && refuseOnOpen) actions.push(machine.refuse(refuseOnOpen));
+  }
+  return actions;
+}
+
+const concat = (...parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+};
+
+test("ReceiverMachine opens, writes and commits a file, then finishes cleanly", () => {
+  const m = new ReceiverMachine(100);
+  const actions = run(m, encodeFrame(header(), new Uint8Array([7, 8, 9])));
+  assert.deepEqual(actions.map((a) => a.type), ["open", "write", "commit"]);
+  const commit = actions[2];
+  assert.equal(commit.type === "commit" && commit.received, 3);
+  assert.equal(m.phase, "idle");
+  assert.deepEqual(m.eof(), { type: "done" });
+});
+
+test("ReceiverMachine commits a 0-byte file without any write", () => {
+  const m = new ReceiverMachine(100);
+  const actions = run(m, encodeFrame(header({ size: 0 }), new Uint8Array()));
+  assert.deepEqual(actions.map((a) => a.type), ["open", "commit"]);
+});
+
+test("ReceiverMachine skips a refused file's body and accepts the next file", () => {
+  const m = new ReceiverMachine(100);
+  const bytes = concat(
+    encodeFrame(header({ name: "../x" }), new Uint8Array([1, 2, 3])),
+    encodeFrame(header({ name: "ok" }), new Uint8Array([4, 5, 6])),
+  );
+  const actions = run(m, bytes);
+  assert.deepEqual(actions.map((a) => a.type), ["ack", "skip", "none", "open", "write", "commit"]);
+  const ack = actions[0];
+  assert.ok(ack.type === "ack" && !ack.ack.ok && ack.ack.name === "../x" && !ack.close);
+});
+
+test("ReceiverMachine answers an oversized file and closes without reading its body", () => {
+  const m = new ReceiverMachine(2);
+  const actions = run(m, encodeFrameHead(header({ size: 3 }), 3));
+  assert.equal(actions.length, 1);
+  const ack = actions[0];
+  assert.ok(ack.type === "ack" && ack.close && /too large/.test(ack.ack.error!));
+  assert.equal(m.phase, "closed");
+  assert.deepEqual(m.handle({ type: "body", chunk: new Uint8Array(1) }), { type: "none" });
+});
+
+test("ReceiverMachine.refuse() after open turns the rest of the body into skips", () => {
+  const m = new ReceiverMachine(100);
+  const actions = run(m, encodeFrame(header(), new Uint8Array([1, 2, 3])), "already exists");
+  assert.deepEqual(actions.map((a) => a.type), ["open", "ack", "skip", "none"]);
+  const ack = actions[1];
+  assert.ok(ack.type === "ack" && ack.ack.error === "already exists" && !ack.close);
+});
+
+test("ReceiverMachine aborts a file when the stream ends inside its body", () => {
+  const m = new ReceiverMachine(100);
+  const whole = encodeFrame(header({ size: 10 }), new Uint8Array(10));
+  const actions = run(m, whole.subarray(0, whole.length - 4));
+  assert.deepEqual(actions.map((a) => a.type), ["open", "write"]);
+  assert.equal(m.received, 6);
+  const end = m.eof("connection reset");
+  assert.deepEqual(end, { type: "abort", name: "f.bin", reason: "connection reset" });
+});
+
+test("ReceiverMachine treats end of stream between files as a clean finish", () => {
+  const m = new ReceiverMachine(100);
+  assert.deepEqual(m.eof(), { type: "done" });
+});
+
+test("parseTransferTarget() reads HOST:PORT, [IPv6]:PORT, PORT and socket paths", () => {
+  assert.deepEqual(parseTransferTarget("10.0.0.2:9009"), {
+    transport: "tcp",
+    host: "10.0.0.2",
+    port: 9009,
+  });
+  assert.deepEqual(parseTransferTarget("[::1]:80"), { transport: "tcp", host: "::1", port: 80 });
+  assert.deepEqual(parseTransferTarget("9009"), {
+    transport: "tcp",
+    host: "127.0.0.1",
+    port: 9009,
+  });
+  assert.deepEqual(parseTransferTarget("files.example:1"), {
+    transport: "tcp",
+    host: "files.example",
+    port: 1,
+  });
+  assert.deepEqual(parseTransferTarget("./r.sock"), { transport: "unix", path: "./r.sock" });
+});
+
+test("parseTransferTarget() rejects a missing or bad port with a usage error", () => {
+  for (const bad of ["example.com", "::1", "host:0", "host:99999", "host:", ""]) {
+    assert.throws(() => parseTransferTarget(bad), InputError, bad);
+  }
+});
+
+test("sendExitCode() and receiveExitCode(): refused beats failed, all good is 0", () => {
+  const s = (over: Partial<SendSummary>): SendSummary => ({
+    target: "t",
+    address: "a",
+    total: 2,
+    verified: 2,
+    refused: 0,
+    failed: 0,
+    bytes: 0,
+    seconds: 0,
+    mbPerSecond: 0,
+    ...over,
+  });
+  assert.equal(sendExitCode(s({})), 0);
+  assert.equal(sendExitCode(s({ verified: 0, refused: 1, failed: 1 })), 1);
+  assert.equal(sendExitCode(s({ verified: 1, failed: 1 })), 3);
+  const r = (over: Partial<ReceiveSummary>): ReceiveSummary => ({
+    address: "a",
+    dir: "d",
+    senders: 1,
+    saved: 1,
+    refused: 0,
+    failed: 0,
+    bytes: 0,
+    ...over,
+  });
+  assert.equal(receiveExitCode(r({})), 0);
+  assert.equal(receiveExitCode(r({ refused: 1 })), 1);
+  assert.equal(receiveExitCode(r({ failed: 1 })), 3);
+});
+
+test("megabytesPerSecond() uses 10^6-byte megabytes and is 0 for no time", () => {
+  assert.equal(megabytesPerSecond(10_000_000, 2), 5);
+  assert.equal(megabytesPerSecond(5, 0), 0);
+});
