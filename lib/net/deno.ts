@@ -67,7 +67,8 @@ function toNetError(error: unknown, operation: NetOperation, address: string): N
 
 function fromDenoAddr(addr: Deno.Addr): SocketAddress {
   if (addr.transport === "unix" || addr.transport === "unixpacket") {
-    return { transport: "unix", path: addr.path };
+    // Deno reports a Unix client's (unnamed) address with a null path.
+    return { transport: "unix", path: addr.path ?? "" };
   }
   const net = addr as Deno.NetAddr;
   return {
@@ -208,8 +209,16 @@ function listen(options: ListenOptions): Promise<Listener> {
       try {
         listener.close();
       } catch { /* already closed */ }
+      if (options.transport === "unix") removeSocketFile(options.path);
     },
   });
+}
+
+/** Removes a Unix listener's socket file, if the path still holds a socket. */
+function removeSocketFile(path: string): void {
+  try {
+    if (Deno.lstatSync(path).isSocket) Deno.removeSync(path);
+  } catch { /* gone already */ }
 }
 
 function bindDatagram(options: DatagramOptions): Promise<DatagramSocket> {

@@ -5,6 +5,7 @@
  * @module
  */
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
+import { lstatSync, unlinkSync } from "node:fs";
 import { isIPv6 } from "node:net";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import {
@@ -220,6 +221,7 @@ function listen(options: ListenOptions): Promise<Listener> {
           if (closed) return;
           closed = true;
           server.close();
+          if (unixPath !== undefined) removeSocketFile(unixPath);
           for (const w of waiters.splice(0)) {
             w.reject(new NetError("CLOSED", "listen", formatAddress(addr)));
           }
@@ -323,6 +325,13 @@ function bindDatagram(options: DatagramOptions): Promise<DatagramSocket> {
       );
     });
   });
+}
+
+/** Removes a Unix listener's socket file, if the path still holds a socket. */
+function removeSocketFile(path: string): void {
+  try {
+    if (lstatSync(path).isSocket()) unlinkSync(path);
+  } catch { /* gone already */ }
 }
 
 /** The node:net / node:dgram implementation of {@link NetAdapter} (Bun's adapter). */

@@ -175,7 +175,7 @@ export interface Listener {
   readonly addr: SocketAddress;
   /** Waits for the next connection; rejects with `CLOSED` once the listener is closed. */
   accept(): Promise<Connection>;
-  /** Stops listening and releases the address. */
+  /** Stops listening and releases the address (a Unix listener removes its socket file). */
   close(): void;
 }
 

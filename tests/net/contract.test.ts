@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Connection, NetAdapter } from "../../lib/net/types.ts";
@@ -81,6 +81,7 @@ for (const net of adapters) {
       conn.close();
       await served;
       listener.close();
+      assert.equal(existsSync(path), false, "close removes the socket file");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
