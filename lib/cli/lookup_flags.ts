@@ -1,0 +1,100 @@
+/**
+ * Flags shared by the name-lookup commands (`resolve`, `reverse`, `dns`): where to ask, how
+ * long to wait, how many at once. Cheap: loaded at start-up.
+ * @module
+ */
+import { InputError } from "../core/errors.ts";
+import { type DnsServer, parseDnsServer } from "../core/dns_server.ts";
+import type { LookupSource } from "../core/name_lookup.ts";
+import { parseDuration } from "../core/parse_duration.ts";
+import { parseCount } from "../core/parse_number.ts";
+import { streamFlags } from "./flags.ts";
+
+/** `--source` values. */
+export type SourceChoice = LookupSource | "all";
+
+/** The flags every lookup command has. */
+export interface LookupFlags {
+  readonly server?: DnsServer;
+  readonly timeout: number;
+  readonly concurrency: number;
+  readonly json?: boolean;
+  readonly ndjson?: boolean;
+}
+
+/** The flags of `resolve` and `reverse`. */
+export interface NameLookupFlags extends LookupFlags {
+  readonly source?: SourceChoice;
+  readonly hostsFile?: string;
+}
+
+/** `--server`, `--timeout`, `--concurrency`, `--json`, `--ndjson`. */
+export const lookupFlags = {
+  ...streamFlags,
+  server: {
+    kind: "parsed",
+    parse: parseDnsServer,
+    brief: "DNS server to ask, IP[:PORT] or [IPv6]:PORT (default: first nameserver in " +
+      "/etc/resolv.conf)",
+    placeholder: "host[:port]",
+    optional: true,
+  },
+  timeout: {
+    kind: "parsed",
+    parse: (text: string) => parseDuration(text, { what: "timeout", maxMs: 600_000 }),
+    brief: "Give up on a lookup after this long",
+    default: "5s",
+  },
+  concurrency: {
+    kind: "parsed",
+    parse: (text: string) => parseCount(text, "concurrency", 1024),
+    brief: "Lookups in flight at once when given many names",
+    default: "32",
+  },
+} as const;
+
+/** `--source`, `--hosts-file`, plus {@link lookupFlags}. */
+export const nameLookupFlags = {
+  ...lookupFlags,
+  source: {
+    kind: "enum",
+    values: ["system", "hosts", "dns", "all"],
+    brief: "Where to look: system (getaddrinfo), hosts (the hosts file), dns (a DNS server), " +
+      "all (side by side); default system, or dns with --server",
+    optional: true,
+  },
+  hostsFile: {
+    kind: "parsed",
+    parse: String,
+    brief: "Hosts file to read (default /etc/hosts)",
+    placeholder: "path",
+    optional: true,
+  },
+} as const;
+
+/** The sources a `--source` choice asks, and checks it against `--server`. */
+export function pickSources(flags: NameLookupFlags): LookupSource[] {
+  const choice = flags.source ?? (flags.server ? "dns" : "system");
+  if (flags.server && (choice === "hosts" || (choice === "system" && flags.source))) {
+    throw new InputError(
+      `conflicting flags "--server" and "--source ${choice}": ` +
+        `--server applies to --source dns or all`,
+    );
+  }
+  return choice === "all" ? ["hosts", "dns", "system"] : [choice];
+}
+
+/**
+ * Splits positional arguments into names and a family: `-4` and `-6` may stand among them
+ * (Stricli takes only letters as short flags), as may `--ipv4` / `--ipv6` given as flags.
+ */
+export function splitFamily(
+  args: readonly string[],
+  flags: { readonly ipv4?: boolean; readonly ipv6?: boolean },
+): { names: string[]; family?: 4 | 6 } {
+  const v4 = flags.ipv4 || args.includes("-4");
+  const v6 = flags.ipv6 || args.includes("-6");
+  if (v4 && v6) throw new InputError('conflicting flags "-4" and "-6": choose one family');
+  const names = args.filter((a) => a !== "-4" && a !== "-6");
+  return { names, ...(v4 ? { family: 4 as const } : v6 ? { family: 6 as const } : {}) };
+}

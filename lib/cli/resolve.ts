@@ -1,0 +1,60 @@
+import { buildCommand } from "@stricli/core";
+import { type NameLookupFlags, nameLookupFlags } from "./lookup_flags.ts";
+
+/** The flags of `netdiag resolve`. */
+export interface ResolveFlags extends NameLookupFlags {
+  readonly ipv4?: boolean;
+  readonly ipv6?: boolean;
+  readonly first?: boolean;
+  readonly ex?: boolean;
+}
+
+/** `netdiag resolve NAME...`: addresses of names, from getaddrinfo, the hosts file or DNS. */
+export const resolveCommand = buildCommand({
+  loader: () => import("./resolve_run.ts"),
+  parameters: {
+    flags: {
+      ...nameLookupFlags,
+      ipv4: { kind: "boolean", brief: "IPv4 addresses only (-4)", optional: true },
+      ipv6: { kind: "boolean", brief: "IPv6 addresses only (-6)", optional: true },
+      first: {
+        kind: "boolean",
+        brief: "Only the address CPython's socket.gethostbyname returns",
+        optional: true,
+      },
+      ex: {
+        kind: "boolean",
+        brief: "The gethostbyname_ex triple: canonical name, aliases, IPv4 addresses",
+        optional: true,
+      },
+    },
+    positional: {
+      kind: "array",
+      parameter: {
+        brief: "Names to resolve; - reads names from stdin, one a line; -4 / -6 pick a family",
+        placeholder: "name",
+        parse: String,
+      },
+    },
+  },
+  docs: {
+    brief: "Resolve names to addresses (getaddrinfo, hosts file or DNS)",
+    fullDescription: "Resolves each NAME and prints its addresses with their family, where the " +
+      "answer came from (getaddrinfo; the hosts file and line; or the DNS server) and how long " +
+      "it took. --source system (default) asks getaddrinfo, as programs do; --source hosts " +
+      "reads only the hosts file; --source dns (or --server) asks a DNS server directly, " +
+      "following CNAME chains; --source all shows the three side by side and says whether they " +
+      "agree. --first gives what socket.gethostbyname returns, --ex the gethostbyname_ex " +
+      "triple. Many names (or - for stdin) are resolved concurrently (--concurrency) and " +
+      "printed in input order; --ndjson streams one line per name.\n" +
+      "Exit codes: 0 every name resolved, 1 a name does not resolve (no such name or no " +
+      "address), 2 bad input, 3 timeout or server failure.\n\n" +
+      "Examples:\n" +
+      "  netdiag resolve localhost\n" +
+      "  netdiag resolve -4 --first example.com\n" +
+      "  netdiag resolve --ex www.example.com --json\n" +
+      "  netdiag resolve --source all example.com\n" +
+      "  netdiag resolve --server 127.0.0.1:5353 a.test b.test\n" +
+      "  netdiag resolve --ndjson - < names.txt",
+  },
+});

@@ -1,0 +1,75 @@
+/**
+ * Runs an async function over many inputs with bounded concurrency and hands the results back
+ * in input order, each as soon as it and everything before it are done.
+ * @module
+ */
+
+/** Options of {@link mapOrdered}. */
+export interface MapOrderedOptions<T, R> {
+  /** At most this many calls in flight; at least 1. */
+  readonly concurrency: number;
+  /** The work for one input (with its 0-based index). */
+  readonly work: (input: T, index: number) => Promise<R>;
+  /** Receives each result in input order. */
+  readonly onResult: (result: R, index: number) => void;
+}
+
+/**
+ * Feeds `inputs` (an array or an async stream such as lines of stdin) through `work`, at most
+ * `concurrency` at a time, and calls `onResult` in input order. Resolves with the number of
+ * inputs once every result has been delivered; rejects if `work` rejects (after the calls in
+ * flight settle).
+ */
+export async function mapOrdered<T, R>(
+  inputs: Iterable<T> | AsyncIterable<T>,
+  options: MapOrderedOptions<T, R>,
+): Promise<number> {
+  const limit = Math.max(1, Math.floor(options.concurrency));
+  const done = new Map<number, R>();
+  let active = 0;
+  let next = 0;
+  let delivered = 0;
+  let failure: { error: unknown } | undefined;
+  // Resolved when a call finishes, so that the feeder can start the next one.
+  let wake: (() => void) | undefined;
+  const settle = () => {
+    active--;
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const flush = () => {
+    while (done.has(delivered)) {
+      const result = done.get(delivered)!;
+      done.delete(delivered);
+      options.onResult(result, delivered++);
+    }
+  };
+  const start = (input: T, index: number) => {
+    active++;
+    options.work(input, index).then(
+      (result) => {
+        done.set(index, result);
+        try {
+          flush();
+        } catch (error) {
+          failure ??= { error };
+        }
+        settle();
+      },
+      (error) => {
+        failure ??= { error };
+        settle();
+      },
+    );
+  };
+  const slot = () => new Promise<void>((resolve) => (wake = resolve));
+  for await (const input of inputs as AsyncIterable<T>) {
+    if (failure) break;
+    start(input, next++);
+    while (active >= limit && !failure) await slot();
+  }
+  while (active > 0) await slot();
+  if (failure) throw failure.error;
+  return next;
+}
