@@ -13,10 +13,21 @@ export interface NetdiagContext extends CommandContext {
   readonly io: Io;
   /** Whether `--debug` was given: unexpected errors then show their stack. */
   readonly debug: boolean;
+  /** The arguments after `--` (Stricli mixes them into the positionals), for `probe -- cmd`. */
+  readonly escapedArgs: readonly string[];
+  /**
+   * Set by a command that ran a program (`probe … -- cmd`): netdiag ends with this status
+   * (0-255) as it is, instead of its own 0-3 codes.
+   */
+  childExitStatus?: number;
 }
 
 /** Builds the context for one run from the process's {@link Io}. */
-export function createContext(io: Io, debug: boolean): NetdiagContext {
+export function createContext(
+  io: Io,
+  debug: boolean,
+  escapedArgs: readonly string[] = [],
+): NetdiagContext {
   const env: Record<string, string> = {};
   for (const name of ["NO_COLOR", "FORCE_COLOR", "TERM"]) {
     const value = io.env(name);
@@ -27,6 +38,7 @@ export function createContext(io: Io, debug: boolean): NetdiagContext {
   return {
     io,
     debug,
+    escapedArgs,
     process: {
       stdout: { write: (s) => io.write("stdout", s), getColorDepth: colorDepth("stdout") },
       stderr: { write: (s) => io.write("stderr", s), getColorDepth: colorDepth("stderr") },

@@ -15,7 +15,9 @@ export async function runCli(args: readonly string[], io: Io): Promise<ExitCode>
   const debug = head.includes("--debug") || io.env("NETDIAG_DEBUG") === "1";
   const rest = head.filter((a) => a !== "--debug").concat(escape < 0 ? [] : args.slice(escape));
   (globalThis as { __netdiagDebug?: boolean }).__netdiagDebug = debug;
-  const context = createContext(io, debug);
+  const context = createContext(io, debug, escape < 0 ? [] : args.slice(escape + 1));
   await run(app, rest, context);
-  return normaliseExitCode(context.process.exitCode);
+  // After `probe … -- cmd` the program's own status (0-255) passes through unchanged.
+  return (context.childExitStatus as ExitCode | undefined) ??
+    normaliseExitCode(context.process.exitCode);
 }

@@ -1,0 +1,299 @@
+/**
+ * Probing one endpoint through the socket adapter: a TCP or Unix connect, or a UDP datagram and
+ * its answer, with retries after silence and patient waits when the process runs out of file
+ * descriptors (EMFILE is retried, never reported as a port state).
+ * @module
+ */
+import { stat } from "node:fs/promises";
+import type { ProbeTask } from "../core/probe_plan.ts";
+import type { ProbeResult, ProbeState } from "../core/probe_result.ts";
+import { sleep, type WindowControl } from "../core/sliding_window.ts";
+import { type NetAdapter, NetError } from "../net/mod.ts";
+
+/** Options of {@link probeEndpoint}. */
+export interface AttemptOptions {
+  readonly protocol: "tcp" | "udp";
+  /** Per-attempt timeout in milliseconds. */
+  readonly timeoutMs: number;
+  /** Extra attempts after silence (a TCP timeout, no UDP reply). */
+  readonly retries: number;
+  /** The UDP payload. */
+  readonly payload: Uint8Array;
+  /** The service name of a port for the protocol, or null. */
+  readonly serviceOf: (port: number) => string | null;
+  /** Milliseconds left before a `--wait` deadline (attempts never outlive it); default none. */
+  readonly remainingMs?: () => number;
+}
+
+/** How many times one probe waits for a free descriptor before it reports EMFILE. */
+const EMFILE_RETRIES = 200;
+/** A window is shrunk at most this often after EMFILE. */
+const SHRINK_EVERY_MS = 50;
+
+interface Outcome {
+  readonly state: ProbeState;
+  readonly code: string | null;
+  readonly latencyMs: number | null;
+  readonly replyBytes?: number;
+  readonly icmpVisible?: boolean;
+}
+
+/** Whether an address is loopback: 127.0.0.0/8, ::1 or an IPv4-mapped 127.x. */
+export function isLoopback(address: string): boolean {
+  const a = address.toLowerCase();
+  return a.startsWith("127.") || a === "::1" || a === "0:0:0:0:0:0:0:1" ||
+    a.startsWith("::ffff:127.");
+}
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+let lastShrink = 0;
+
+/** Lowers the window after EMFILE (to 90%, at most every {@link SHRINK_EVERY_MS}). */
+function shrink(control: WindowControl): void {
+  const now = performance.now();
+  if (now - lastShrink < SHRINK_EVERY_MS) return;
+  lastShrink = now;
+  control.limit = Math.max(1, Math.floor(control.limit * 0.9));
+}
+
+/** Runs `once`, waiting and retrying while it fails with EMFILE. */
+async function patient(
+  once: () => Promise<Outcome>,
+  control: WindowControl,
+): Promise<Outcome> {
+  for (let i = 0;; i++) {
+    const outcome = await once();
+    if (outcome.code !== "EMFILE" || i >= EMFILE_RETRIES) return outcome;
+    shrink(control);
+    await sleep(Math.min(5 + i * 5, 100));
+  }
+}
+
+function timeoutFor(options: AttemptOptions): number {
+  const left = options.remainingMs?.() ?? Infinity;
+  return Math.max(1, Math.min(options.timeoutMs, Math.floor(left)));
+}
+
+async function tcpOnce(
+  adapter: NetAdapter,
+  address: string,
+  port: number,
+  timeoutMs: number,
+): Promise<Outcome> {
+  const started = performance.now();
+  try {
+    const conn = await adapter.connect({ transport: "tcp", hostname: address, port, timeoutMs });
+    const latencyMs = round(performance.now() - started);
+    const local = conn.localAddr;
+    conn.close();
+    // Connecting to a loopback port nobody listens on can pick that very port as the local
+    // one: the socket meets itself (TCP simultaneous open). That is not an open port.
+    if (local.transport === "tcp" && local.port === port && isLoopback(address)) {
+      return { state: "closed", code: "SELF_CONNECT", latencyMs };
+    }
+    return { state: "open", code: null, latencyMs };
+  } catch (error) {
+    if (!(error instanceof NetError)) throw error;
+    const latencyMs = round(performance.now() - started);
+    switch (error.code) {
+      case "ECONNREFUSED":
+      case "ECONNRESET":
+        return { state: "closed", code: "ECONNREFUSED", latencyMs };
+      case "ETIMEDOUT":
+        return { state: "filtered", code: "ETIMEDOUT", latencyMs: null };
+      default:
+        return { state: "error", code: error.code, latencyMs: null };
+    }
+  }
+}
+
+async function unixOnce(adapter: NetAdapter, path: string, timeoutMs: number): Promise<Outcome> {
+  const started = performance.now();
+  try {
+    const conn = await adapter.connect({ transport: "unix", path, timeoutMs });
+    const latencyMs = round(performance.now() - started);
+    conn.close();
+    return { state: "open", code: null, latencyMs };
+  } catch (error) {
+    if (!(error instanceof NetError)) throw error;
+    const latencyMs = round(performance.now() - started);
+    switch (error.code) {
+      case "ENOENT":
+        return { state: "closed", code: "ENOENT", latencyMs };
+      case "ECONNREFUSED":
+        // Linux refuses a connect to a file that is not a socket the same way as to a socket
+        // nobody listens on; the file's type tells them apart.
+        if (await isNonSocketFile(path)) return { state: "error", code: "ENOTSOCK", latencyMs };
+        return { state: "closed", code: "ECONNREFUSED", latencyMs };
+      case "ETIMEDOUT":
+        return { state: "filtered", code: "ETIMEDOUT", latencyMs: null };
+      default:
+        return { state: "error", code: error.code, latencyMs: null };
+    }
+  }
+}
+
+async function isNonSocketFile(path: string): Promise<boolean> {
+  try {
+    return !(await stat(path)).isSocket();
+  } catch {
+    return false;
+  }
+}
+
+/** Sends the payload and waits for a reply or an ICMP error on a connected UDP socket. */
+async function udpOnce(
+  adapter: NetAdapter,
+  address: string,
+  port: number,
+  options: AttemptOptions,
+): Promise<Outcome & { readonly attempts: number }> {
+  const v6 = address.includes(":");
+  const bind = isLoopback(address) ? (v6 ? "::1" : "127.0.0.1") : (v6 ? "::" : "0.0.0.0");
+  let socket;
+  try {
+    socket = await adapter.bindDatagram({
+      hostname: bind,
+      port: 0,
+      connect: { hostname: address, port },
+    });
+  } catch (error) {
+    if (!(error instanceof NetError)) throw error;
+    return { state: "error", code: error.code, latencyMs: null, attempts: 0 };
+  }
+  const icmpVisible = socket.reportsUnreachable;
+  let attempts = 0;
+  try {
+    for (;;) {
+      attempts++;
+      const timeoutMs = timeoutFor(options);
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), timeoutMs);
+      const started = performance.now();
+      try {
+        await socket.send(options.payload);
+        for (;;) {
+          const reply = await socket.receive(abort.signal);
+          if (reply.from.port !== port) continue; // not our peer (Deno sockets are not connected)
+          return {
+            state: "open",
+            code: null,
+            latencyMs: round(performance.now() - started),
+            replyBytes: reply.data.length,
+            icmpVisible,
+            attempts,
+          };
+        }
+      } catch (error) {
+        if (!(error instanceof NetError)) throw error;
+        if (error.code === "ECONNREFUSED") {
+          const latencyMs = round(performance.now() - started);
+          return { state: "closed", code: "ECONNREFUSED", latencyMs, icmpVisible, attempts };
+        }
+        if (error.code !== "ABORTED") {
+          return { state: "error", code: error.code, latencyMs: null, icmpVisible, attempts };
+        }
+      } finally {
+        clearTimeout(timer);
+      }
+      const left = options.remainingMs?.() ?? Infinity;
+      if (attempts > options.retries || left <= 0) {
+        return {
+          state: "open|filtered",
+          code: "ETIMEDOUT",
+          latencyMs: null,
+          icmpVisible,
+          attempts,
+        };
+      }
+    }
+  } finally {
+    socket.close();
+  }
+}
+
+/** Builds a result with its fields in a stable order. */
+function makeResult(
+  task: ProbeTask,
+  transport: ProbeResult["transport"],
+  address: string | null,
+  service: string | null,
+  outcome: Outcome,
+  attempts: number,
+): ProbeResult {
+  const result: ProbeResult = {
+    target: task.target,
+    transport,
+    host: task.host,
+    address,
+    port: task.port,
+    path: task.path,
+    service,
+    state: outcome.state,
+    code: outcome.code,
+    latencyMs: outcome.latencyMs,
+    attempts,
+  };
+  if (transport !== "udp") return result;
+  return {
+    ...result,
+    icmpVisible: outcome.icmpVisible ?? false,
+    ...(outcome.replyBytes !== undefined ? { replyBytes: outcome.replyBytes } : {}),
+  };
+}
+
+/**
+ * Probes one planned endpoint and returns its result. For a host name with several addresses,
+ * they are tried in order until one is open; the result is the open one's, else the first's.
+ */
+export async function probeEndpoint(
+  adapter: NetAdapter,
+  task: ProbeTask,
+  control: WindowControl,
+  options: AttemptOptions,
+): Promise<ProbeResult> {
+  if (task.kind === "unix") {
+    let attempts = 0;
+    let outcome: Outcome;
+    do {
+      attempts++;
+      outcome = await patient(() => unixOnce(adapter, task.path!, timeoutFor(options)), control);
+    } while (outcome.state === "filtered" && attempts <= options.retries && stillTime(options));
+    return makeResult(task, "unix", null, null, outcome, attempts);
+  }
+  const port = task.port!;
+  const service = options.serviceOf(port);
+  if (task.addresses.length === 0) {
+    const unresolved: Outcome = { state: "error", code: "ENOTFOUND", latencyMs: null };
+    return makeResult(task, options.protocol, null, service, unresolved, 0);
+  }
+  let first: ProbeResult | undefined;
+  for (const address of task.addresses) {
+    let attempts = 0;
+    let outcome: Outcome;
+    if (options.protocol === "udp") {
+      outcome = await patient(async () => {
+        const o = await udpOnce(adapter, address, port, options);
+        attempts += o.attempts;
+        return o;
+      }, control);
+    } else {
+      do {
+        attempts++;
+        outcome = await patient(
+          () => tcpOnce(adapter, address, port, timeoutFor(options)),
+          control,
+        );
+      } while (outcome.state === "filtered" && attempts <= options.retries && stillTime(options));
+    }
+    const result = makeResult(task, options.protocol, address, service, outcome, attempts);
+    if (result.state === "open") return result;
+    first ??= result;
+  }
+  return first!;
+}
+
+function stillTime(options: AttemptOptions): boolean {
+  return (options.remainingMs?.() ?? Infinity) > 0;
+}

@@ -1,0 +1,443 @@
+/**
+ * `netdiag probe` end to end on loopback: open, closed and filtered TCP ports, Unix sockets,
+ * UDP, ranges, wait mode, the `-- command` form, output formats, bad input and a scan under a
+ * small open-file limit.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { collect, commandLine, runNetdiag, type Target, targets } from "../support/cli.ts";
+import { startFilteredPort } from "../support/filtered_port.ts";
+import { type Listener, netAdapter } from "../../lib/net/mod.ts";
+
+interface Result {
+  port: number | null;
+  path: string | null;
+  state: string;
+  code: string | null;
+  service: string | null;
+  icmpVisible?: boolean;
+  attempts: number;
+}
+
+/** A loopback TCP listener that accepts and drops connections; `close()` stops it. */
+async function tcpListener(port = 0): Promise<{ port: number; close(): void }> {
+  const net = await netAdapter();
+  const listener = await net.listen({ transport: "tcp", hostname: "127.0.0.1", port });
+  drain(listener);
+  return { port: (listener.addr as { port: number }).port, close: () => listener.close() };
+}
+
+function drain(listener: Listener) {
+  (async () => {
+    for (;;) (await listener.accept()).close();
+  })().catch(() => {});
+}
+
+/** A port nobody listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const l = await tcpListener();
+  l.close();
+  return l.port;
+}
+
+/** A UDP echo on loopback. */
+async function udpEcho(): Promise<{ port: number; close(): void }> {
+  const net = await netAdapter();
+  const socket = await net.bindDatagram({ hostname: "127.0.0.1", port: 0 });
+  (async () => {
+    for (;;) {
+      const d = await socket.receive();
+      await socket.send(d.data.length ? d.data : new TextEncoder().encode("pong"), d.from);
+    }
+  })().catch(() => {});
+  return { port: (socket.addr as { port: number }).port, close: () => socket.close() };
+}
+
+async function closedUdpPort(): Promise<number> {
+  const net = await netAdapter();
+  const socket = await net.bindDatagram({ hostname: "127.0.0.1", port: 0 });
+  const port = (socket.addr as { port: number }).port;
+  socket.close();
+  return port;
+}
+
+async function probeJson(target: Target, args: string[]) {
+  const r = await runNetdiag(target, ["probe", ...args, "--json"]);
+  assert.ok(r.stdout.startsWith("{"), `no JSON (exit ${r.code}): ${r.stderr}`);
+  return { ...r, doc: JSON.parse(r.stdout) as { results: Result[]; [k: string]: unknown } };
+}
+
+function expectUsageError(
+  r: { code: number | null; stdout: string; stderr: string },
+  token: string,
+) {
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(r.stdout, "");
+  assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  assert.match(r.stderr, /^netdiag: /);
+  assert.ok(r.stderr.includes(JSON.stringify(token)), `${r.stderr} does not name ${token}`);
+}
+
+for (const target of targets()) {
+  test(`[${target}] probe reports a listening port open (exit 0) and a closed one closed (exit 1)`, async () => {
+    const open = await tcpListener();
+    const closed = await closedPort();
+    try {
+      const a = await probeJson(target, [`127.0.0.1:${open.port}`]);
+      assert.equal(a.code, 0, a.stderr);
+      assert.equal(a.doc.results[0].state, "open");
+      assert.equal(a.doc.met, true);
+      const b = await probeJson(target, [`127.0.0.1:${closed}`]);
+      assert.equal(b.code, 1);
+      assert.equal(b.doc.results[0].state, "closed");
+      assert.equal(b.doc.results[0].code, "ECONNREFUSED");
+      assert.deepEqual(b.doc.counts, {
+        open: 0,
+        closed: 1,
+        filtered: 0,
+        openFiltered: 0,
+        error: 0,
+      });
+    } finally {
+      open.close();
+    }
+  });
+
+  test(`[${target}] probe prints a human table with state, service and reason`, async () => {
+    const open = await tcpListener();
+    try {
+      const r = await runNetdiag(target, ["probe", `127.0.0.1:${open.port}`]);
+      assert.equal(r.code, 0, r.stderr);
+      const lines = r.stdout.trimEnd().split("\n");
+      assert.match(lines[0], /^ENDPOINT\s+STATE\s+SERVICE\s+LATENCY\s+REASON$/);
+      assert.match(
+        lines[1],
+        new RegExp(`^127\\.0\\.0\\.1:${open.port}\\s+open\\s+\\S+\\s+[0-9.]+ ms\\s+connected$`),
+      );
+      assert.equal(r.stderr, "");
+    } finally {
+      open.close();
+    }
+  });
+
+  test(`[${target}] probe [::1]:port reaches an IPv6 loopback listener`, async () => {
+    const net = await netAdapter();
+    const listener = await net.listen({ transport: "tcp", hostname: "::1", port: 0 });
+    drain(listener);
+    const port = (listener.addr as { port: number }).port;
+    try {
+      const r = await probeJson(target, [`[::1]:${port}`]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(
+        [r.doc.results[0].state, (r.doc.results[0] as { address?: string }).address],
+        [
+          "open",
+          "::1",
+        ],
+      );
+    } finally {
+      listener.close();
+    }
+  });
+
+  test(`[${target}] probe localhost tries each address until one is open`, async () => {
+    const open = await tcpListener(); // 127.0.0.1 only, whatever localhost resolves to first
+    try {
+      const r = await probeJson(target, [`localhost:${open.port}`]);
+      assert.equal(r.code, 0, r.stderr);
+      const res = r.doc.results[0] as Result & { address: string; host: string };
+      assert.deepEqual([res.state, res.host, res.address], ["open", "localhost", "127.0.0.1"]);
+    } finally {
+      open.close();
+    }
+  });
+
+  test(`[${target}] probe a full-backlog listener is filtered after --timeout`, async () => {
+    const filtered = await startFilteredPort();
+    try {
+      const r = await probeJson(target, [`127.0.0.1:${filtered.port}`, "--timeout", "300ms"]);
+      assert.equal(r.code, 1);
+      assert.equal(r.doc.results[0].state, "filtered");
+      assert.equal(r.doc.results[0].code, "ETIMEDOUT");
+    } finally {
+      await filtered.close();
+    }
+  });
+
+  test(`[${target}] probe --retries retries silence but never a refusal`, async () => {
+    const filtered = await startFilteredPort();
+    const closed = await closedPort();
+    try {
+      const r = await probeJson(target, [
+        `127.0.0.1:${filtered.port},${closed}`,
+        "--timeout",
+        "200ms",
+        "--retries",
+        "2",
+      ]);
+      const byPort = new Map(r.doc.results.map((x) => [x.port, x]));
+      assert.equal(byPort.get(filtered.port)!.attempts, 3);
+      assert.equal(byPort.get(closed)!.attempts, 1);
+    } finally {
+      await filtered.close();
+    }
+  });
+
+  test(`[${target}] probe of a range shows only open ports unless --all`, async () => {
+    const open = await tcpListener();
+    const lo = Math.max(1, open.port - 5);
+    const range = `127.0.0.1:${lo}-${lo + 10}`;
+    try {
+      const human = await runNetdiag(target, ["probe", range]);
+      const rows = human.stdout.split("\n").filter((l) => l.startsWith("127.0.0.1:"));
+      assert.ok(rows.length >= 1, human.stdout);
+      assert.ok(rows.every((l) => /\sopen\s/.test(l)), human.stdout);
+      assert.ok(rows.some((l) => l.startsWith(`127.0.0.1:${open.port} `)), human.stdout);
+      assert.match(human.stdout, /probed 11 endpoints in .*--all shows them/);
+      const all = await runNetdiag(target, ["probe", range, "--all"]);
+      assert.equal(all.stdout.split("\n").filter((l) => l.startsWith("127.0.0.1:")).length, 11);
+      const json = await probeJson(target, [range]);
+      assert.equal(json.doc.results.length, 11);
+      assert.deepEqual(
+        json.doc.results.map((x) => x.port),
+        Array.from({ length: 11 }, (_, i) => lo + i),
+      );
+      assert.equal(json.doc.results.find((x) => x.port === open.port)!.state, "open");
+    } finally {
+      open.close();
+    }
+  });
+
+  test(`[${target}] probe -p takes service names from the services table`, async () => {
+    const r = await probeJson(target, ["127.0.0.1", "-p", "ssh,http", "--timeout", "300ms"]);
+    assert.deepEqual(r.doc.results.map((x) => [x.port, x.service]), [[22, "ssh"], [80, "http"]]);
+  });
+
+  test(`[${target}] probe --ndjson prints a line per result, then the summary`, async () => {
+    const open = await tcpListener();
+    const closed = await closedPort();
+    try {
+      const r = await runNetdiag(target, ["probe", `127.0.0.1:${open.port},${closed}`, "--ndjson"]);
+      const lines = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+      assert.equal(lines.length, 3);
+      assert.deepEqual(lines.slice(0, 2).map((l) => l.port).sort(), [open.port, closed].sort());
+      assert.equal(lines[2].type, "summary");
+      assert.equal(lines[2].probes, 2);
+      assert.equal(r.code, 1);
+    } finally {
+      open.close();
+    }
+  });
+
+  test(`[${target}] probe --any is met by one open port; --until closed by closed ones`, async () => {
+    const open = await tcpListener();
+    const closed = await closedPort();
+    try {
+      const any = await runNetdiag(target, ["probe", `127.0.0.1:${open.port},${closed}`, "--any"]);
+      assert.equal(any.code, 0, any.stdout);
+      const until = await runNetdiag(target, ["probe", `127.0.0.1:${closed}`, "--until", "closed"]);
+      assert.equal(until.code, 0, until.stdout);
+    } finally {
+      open.close();
+    }
+  });
+
+  test(`[${target}] probe --quiet prints nothing and still sets the exit code`, async () => {
+    const closed = await closedPort();
+    const r = await runNetdiag(target, ["probe", `127.0.0.1:${closed}`, "--quiet"]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, "");
+    assert.equal(r.stderr, "");
+  });
+
+  test(`[${target}] probe Unix sockets: open, missing (closed) and not a socket (error)`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "netdiag-probe-"));
+    const net = await netAdapter();
+    const sock = join(dir, "s.sock");
+    const listener = await net.listen({ transport: "unix", path: sock });
+    drain(listener);
+    const file = join(dir, "plain");
+    writeFileSync(file, "x");
+    try {
+      const open = await probeJson(target, [`unix:${sock}`]);
+      assert.equal(open.code, 0, open.stderr);
+      assert.equal(open.doc.results[0].state, "open");
+      assert.equal(open.doc.results[0].path, sock);
+      const missing = await probeJson(target, [`unix:${join(dir, "missing.sock")}`]);
+      assert.equal(missing.code, 1);
+      assert.deepEqual([missing.doc.results[0].state, missing.doc.results[0].code], [
+        "closed",
+        "ENOENT",
+      ]);
+      const notSock = await probeJson(target, [`unix:${file}`]);
+      assert.equal(notSock.code, 3);
+      assert.deepEqual([notSock.doc.results[0].state, notSock.doc.results[0].code], [
+        "error",
+        "ENOTSOCK",
+      ]);
+    } finally {
+      listener.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test(`[${target}] probe --udp: an echo is open, a closed port is closed or says ICMP is invisible`, async () => {
+    const echo = await udpEcho();
+    const closed = await closedUdpPort();
+    try {
+      const open = await probeJson(target, ["--udp", `127.0.0.1:${echo.port}`, "--payload", "hi"]);
+      assert.equal(open.code, 0, open.stderr);
+      assert.equal(open.doc.results[0].state, "open");
+      assert.equal((open.doc.results[0] as { replyBytes?: number }).replyBytes, 2);
+      const shut = await probeJson(target, ["--udp", `127.0.0.1:${closed}`, "--timeout", "300ms"]);
+      assert.equal(shut.code, 1);
+      const r = shut.doc.results[0];
+      assert.equal(typeof r.icmpVisible, "boolean");
+      // Bun sees the ICMP port-unreachable; Deno cannot and must not guess.
+      if (r.icmpVisible) assert.deepEqual([r.state, r.code], ["closed", "ECONNREFUSED"]);
+      else assert.deepEqual([r.state, r.code], ["open|filtered", "ETIMEDOUT"]);
+      if (target === "binary") assert.equal(r.icmpVisible, true);
+      if (target === "deno") assert.equal(r.icmpVisible, false);
+    } finally {
+      echo.close();
+    }
+  });
+
+  test(`[${target}] probe --wait succeeds when a listener starts late`, async () => {
+    const port = await closedPort();
+    let late: { close(): void } | undefined;
+    const timer = setTimeout(async () => (late = await tcpListener(port)), 700);
+    try {
+      const r = await probeJson(target, [
+        `127.0.0.1:${port}`,
+        "--wait",
+        "10s",
+        "--interval",
+        "100ms",
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      const wait = r.doc.wait as { rounds: number };
+      assert.ok(wait.rounds >= 2, `rounds ${wait.rounds}`);
+      assert.equal(r.doc.results[0].state, "open");
+    } finally {
+      clearTimeout(timer);
+      late?.close();
+    }
+  });
+
+  test(`[${target}] probe --wait exits 1 at the deadline when nothing ever listens`, async () => {
+    const port = await closedPort();
+    const r = await probeJson(target, [
+      `127.0.0.1:${port}`,
+      "--wait",
+      "800ms",
+      "--interval",
+      "100ms",
+    ]);
+    assert.equal(r.code, 1);
+    assert.equal(r.doc.met, false);
+    assert.equal(r.doc.results[0].state, "closed");
+    assert.ok((r.doc.wait as { rounds: number }).rounds >= 2);
+  });
+
+  test(`[${target}] probe … -- command runs it after success and exits with its status`, async () => {
+    const open = await tcpListener();
+    try {
+      const r = await runNetdiag(target, [
+        "probe",
+        `127.0.0.1:${open.port}`,
+        "--wait",
+        "5s",
+        "--quiet",
+        "--",
+        "sh",
+        "-c",
+        "echo ran $0; exit 7",
+        "arg",
+      ]);
+      assert.equal(r.code, 7, r.stderr);
+      assert.equal(r.stdout, "ran arg\n");
+    } finally {
+      open.close();
+    }
+  });
+
+  test(`[${target}] probe … -- command does not run when the condition fails`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "netdiag-probe-"));
+    const marker = join(dir, "ran");
+    const port = await closedPort();
+    try {
+      const r = await runNetdiag(target, [
+        "probe",
+        `127.0.0.1:${port}`,
+        "--wait",
+        "300ms",
+        "--",
+        "touch",
+        marker,
+      ]);
+      assert.equal(r.code, 1);
+      assert.equal(existsSync(marker), false);
+      assert.match(r.stderr, /not running "touch"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test(`[${target}] probe exits 3 when a host cannot be resolved`, async () => {
+    const r = await runNetdiag(target, ["probe", "nonexistent.invalid:80"]);
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /^netdiag: cannot resolve "nonexistent\.invalid"/);
+    assert.equal(r.stdout, "");
+  });
+
+  const bad: [string[], string][] = [
+    [["127.0.0.1:0"], "0"],
+    [["127.0.0.1:65536"], "65536"],
+    [["127.0.0.1:100-10"], "100-10"],
+    [["127.0.0.1", "-p", "nosuchservice"], "nosuchservice"],
+    [["127.0.0.1", "-p", ""], ""],
+    [["10.0.0.0/8:80"], "10.0.0.0/8"],
+    [["[::1"], "[::1"],
+    [["127.0.0.1"], "127.0.0.1"],
+    [["unix:/x", "--udp"], "unix:/x"],
+  ];
+  for (const [args, token] of bad) {
+    test(`[${target}] probe ${args.join(" ")} is bad input naming ${JSON.stringify(token)}`, async () => {
+      expectUsageError(await runNetdiag(target, ["probe", ...args]), token);
+    });
+  }
+
+  test(`[${target}] a 5,000-port scan under ulimit -n 64 completes without losses`, async () => {
+    const open = await tcpListener();
+    const lo = Math.max(1, Math.min(open.port - 2500, 65535 - 5000));
+    const [cmd, argv] = commandLine(target, [
+      "probe",
+      `127.0.0.1:${lo}-${lo + 4999}`,
+      "--concurrency",
+      "1000",
+      "--ndjson",
+    ]);
+    const child = spawn("sh", ["-c", 'ulimit -n 64 && exec "$@"', "sh", cmd, ...argv], {
+      env: { ...process.env, NO_COLOR: "1" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    try {
+      const r = await collect(child, { timeoutMs: 60_000 });
+      const lines = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+      const summary = lines.pop();
+      assert.equal(summary.type, "summary", r.stderr);
+      assert.equal(summary.probes, 5000);
+      assert.ok(summary.concurrency <= 64, `window ${summary.concurrency}`);
+      assert.equal(summary.counts.error, 0, JSON.stringify(summary.counts));
+      assert.equal(summary.counts.filtered, 0, JSON.stringify(summary.counts));
+      assert.equal(lines.find((l) => l.port === open.port)?.state, "open");
+    } finally {
+      open.close();
+    }
+  });
+}

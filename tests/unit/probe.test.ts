@@ -1,0 +1,467 @@
+/** The pure parts of `netdiag probe`: port lists, targets, CIDR blocks, plan, scheduler, views. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { InputError } from "../../lib/core/errors.ts";
+import { clampToFdLimit, parseOpenFileLimit } from "../../lib/core/fd_limit.ts";
+import { blockSize, expandIpv4Block, parseIpv4Cidr } from "../../lib/core/ipv4_cidr.ts";
+import {
+  countPorts,
+  hasPortRange,
+  parsePortList,
+  resolvePortList,
+} from "../../lib/core/port_list.ts";
+import { countPlan, isScanPlan, planProbes } from "../../lib/core/probe_plan.ts";
+import {
+  conditionMet,
+  emptyCounts,
+  probeExitCode,
+  type ProbeResult,
+  type ProbeSummary,
+} from "../../lib/core/probe_result.ts";
+import { parseProbeTarget } from "../../lib/core/probe_target.ts";
+import { createRateLimiter } from "../../lib/core/rate_limiter.ts";
+import { runSlidingWindow, type WindowControl } from "../../lib/core/sliding_window.ts";
+import { probeView, summaryLine } from "../../lib/output/views/probe_view.ts";
+import { plainStyle } from "../../lib/output/style.ts";
+import { parsePayload } from "../../lib/cli/probe.ts";
+
+const services = new Map([["http", 80], ["ssh", 22], ["https", 443]]);
+const lookup = (name: string) => services.get(name);
+
+function rejects(fn: () => unknown, ...fragments: (string | RegExp)[]) {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof InputError, `not an InputError: ${e}`);
+    for (const f of fragments) {
+      if (typeof f === "string") assert.ok(e.message.includes(f), `${e.message} lacks ${f}`);
+      else assert.match(e.message, f);
+    }
+    return true;
+  });
+}
+
+// ---- port lists ---------------------------------------------------------------------------
+
+test("parsePortList() reads ports, ranges and service names", () => {
+  const tokens = parsePortList("22,80,8000-8100,http,ssh");
+  assert.deepEqual(tokens.map((t) => t.kind), ["range", "range", "range", "name", "name"]);
+  assert.deepEqual(resolvePortList(tokens, lookup), [
+    { lo: 22, hi: 22 },
+    { lo: 80, hi: 80 },
+    { lo: 8000, hi: 8100 },
+  ]);
+});
+
+test("resolvePortList() merges duplicates, overlaps and adjacent ranges", () => {
+  const ranges = resolvePortList(parsePortList("443,10-20,15-30,31,https,1"), lookup);
+  assert.deepEqual(ranges, [{ lo: 1, hi: 1 }, { lo: 10, hi: 31 }, { lo: 443, hi: 443 }]);
+  assert.equal(countPorts(ranges), 1 + 22 + 1);
+});
+
+test("parsePortList() accepts the full range 1-65535", () => {
+  assert.equal(countPorts(resolvePortList(parsePortList("1-65535"), lookup)), 65535);
+});
+
+test("parsePortList() rejects port 0 naming it", () => rejects(() => parsePortList("0"), '"0"'));
+
+test("parsePortList() rejects a port above 65535 naming it", () => {
+  rejects(() => parsePortList("22,65536"), '"65536"', "out of range");
+});
+
+test("parsePortList() rejects a reversed range naming it", () => {
+  rejects(() => parsePortList("100-10"), "reversed", '"100-10"');
+});
+
+test("parsePortList() rejects an empty list", () => rejects(() => parsePortList(""), "empty"));
+
+test("parsePortList() rejects an empty element", () => {
+  rejects(() => parsePortList("22,,80"), "empty element");
+});
+
+test("parsePortList() rejects malformed tokens naming them", () => {
+  for (const bad of ["22-", "-5", "1-2-3", "a b", "80/tcp"]) {
+    rejects(() => parsePortList(bad), JSON.stringify(bad));
+  }
+});
+
+test("resolvePortList() rejects an unknown service naming it", () => {
+  rejects(() => resolvePortList(parsePortList("22,nosuch"), lookup), '"nosuch"', "unknown service");
+});
+
+test("hasPortRange() is true for a range and false for a list", () => {
+  assert.equal(hasPortRange(parsePortList("1-1024")), true);
+  assert.equal(hasPortRange(parsePortList("22,80,http")), false);
+});
+
+// ---- targets ------------------------------------------------------------------------------
+
+test("parseProbeTarget() reads host:port, host:lo-hi and lists", () => {
+  const t = parseProbeTarget("db.example:5432");
+  assert.equal(t.kind, "host");
+  assert.equal(t.kind === "host" && t.host, "db.example");
+  const r = parseProbeTarget("127.0.0.1:1-1024");
+  assert.ok(r.kind === "host" && r.ports && hasPortRange(r.ports));
+  const l = parseProbeTarget("localhost:22,http");
+  assert.equal(l.kind === "host" && l.ports?.length, 2);
+});
+
+test("parseProbeTarget() reads bracketed and bare IPv6 addresses", () => {
+  const b = parseProbeTarget("[::1]:22");
+  assert.ok(b.kind === "host" && b.host === "::1" && b.ports?.length === 1);
+  const bare = parseProbeTarget("::1");
+  assert.ok(bare.kind === "host" && bare.host === "::1" && bare.ports === null);
+  const noPort = parseProbeTarget("[fe80::1]");
+  assert.ok(noPort.kind === "host" && noPort.ports === null);
+});
+
+test("parseProbeTarget() reads unix:/path", () => {
+  assert.deepEqual(parseProbeTarget("unix:/run/x.sock"), {
+    kind: "unix",
+    text: "unix:/run/x.sock",
+    path: "/run/x.sock",
+  });
+});
+
+test("parseProbeTarget() reads a bare host (ports from -p)", () => {
+  const t = parseProbeTarget("example.com");
+  assert.ok(t.kind === "host" && t.ports === null);
+});
+
+test("parseProbeTarget() reads a CIDR block with and without ports, clearing host bits", () => {
+  const t = parseProbeTarget("10.0.0.7/24:80");
+  assert.ok(t.kind === "block");
+  assert.equal(t.block.prefix, 24);
+  assert.equal([...expandIpv4Block(t.block)][0], "10.0.0.0");
+  assert.equal(parseProbeTarget("192.168.0.0/16").kind, "block");
+});
+
+test("parseProbeTarget() rejects a CIDR block wider than /16 naming it", () => {
+  rejects(() => parseProbeTarget("10.0.0.0/15"), '"10.0.0.0/15"', "too wide");
+});
+
+test("parseProbeTarget() rejects IPv6 CIDR blocks", () => {
+  rejects(() => parseProbeTarget("fd00::/120"), "IPv6 CIDR");
+});
+
+test("parseProbeTarget() rejects malformed targets naming them", () => {
+  for (const bad of ["", "host:", ":80", "[::1", "[nothex]:22", "999.1.1.1:80", "unix:", "a b:1"]) {
+    rejects(() => parseProbeTarget(bad), JSON.stringify(bad));
+  }
+  rejects(() => parseProbeTarget("host:0"), '"0"');
+  rejects(() => parseProbeTarget("host:90-80"), "reversed");
+  rejects(() => parseProbeTarget("10.0.0.0/33"), "invalid CIDR");
+});
+
+// ---- CIDR and plan ------------------------------------------------------------------------
+
+test("expandIpv4Block() walks a /16 lazily from .0.0 to .255.255", () => {
+  const block = parseIpv4Cidr("172.16.9.9/16");
+  assert.equal(blockSize(block), 65536);
+  const it = expandIpv4Block(block);
+  assert.equal(it.next().value, "172.16.0.0");
+  assert.equal(it.next().value, "172.16.0.1");
+  let last = "";
+  let n = 2;
+  for (const a of it) {
+    last = a;
+    n++;
+  }
+  assert.equal(n, 65536);
+  assert.equal(last, "172.16.255.255");
+});
+
+test("expandIpv4Block() of a /32 is the one address", () => {
+  assert.deepEqual([...expandIpv4Block(parseIpv4Cidr("8.8.8.8/32"))], ["8.8.8.8"]);
+});
+
+test("planProbes() yields targets in order, ports within hosts, and counts match", () => {
+  const planned = [
+    { target: parseProbeTarget("10.0.0.0/31"), ports: [{ lo: 22, hi: 23 }], scan: true },
+    { target: parseProbeTarget("unix:/x"), ports: null },
+    {
+      target: parseProbeTarget("h:80"),
+      ports: [{ lo: 80, hi: 80 }],
+      addresses: ["::1", "127.0.0.1"],
+    },
+  ];
+  const tasks = [...planProbes(planned)];
+  assert.deepEqual(
+    tasks.map((t) => t.kind === "unix" ? t.path : `${t.host}:${t.port}`),
+    ["10.0.0.0:22", "10.0.0.0:23", "10.0.0.1:22", "10.0.0.1:23", "/x", "h:80"],
+  );
+  assert.deepEqual(tasks.map((t) => t.index), [0, 1, 2, 3, 4, 5]);
+  assert.deepEqual(tasks[5].addresses, ["::1", "127.0.0.1"]);
+  assert.equal(countPlan(planned), 6);
+  assert.equal(isScanPlan(planned), true);
+  assert.equal(isScanPlan(planned.slice(1)), false);
+});
+
+test("planProbes() of a /16 times 65535 ports starts at once (no giant array)", () => {
+  const planned = [{ target: parseProbeTarget("10.1.0.0/16"), ports: [{ lo: 1, hi: 65535 }] }];
+  assert.equal(countPlan(planned), 65536 * 65535);
+  const it = planProbes(planned);
+  assert.equal(it.next().value?.port, 1);
+  assert.equal(it.next().value?.port, 2);
+});
+
+// ---- sliding window -----------------------------------------------------------------------
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+test("runSlidingWindow() never has more than limit tasks in flight", async () => {
+  let inFlight = 0;
+  let peak = 0;
+  const control: WindowControl = { limit: 4 };
+  const ran = await runSlidingWindow({
+    tasks: Array.from({ length: 50 }, (_, i) => i),
+    control,
+    run: async (i) => {
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((r) => setTimeout(r, i % 3));
+      inFlight--;
+      return i;
+    },
+    onResult: () => {},
+  });
+  assert.equal(ran, 50);
+  assert.equal(peak, 4);
+});
+
+test("runSlidingWindow() replaces a finished task at once instead of waiting for a batch", async () => {
+  const slow = deferred();
+  const order: string[] = [];
+  const done = runSlidingWindow({
+    tasks: ["slow", "a", "b", "c", "d"],
+    control: { limit: 2 },
+    run: async (t) => {
+      if (t === "slow") await slow.promise;
+      return t;
+    },
+    onResult: (r) => order.push(r),
+  });
+  await new Promise((r) => setTimeout(r, 10));
+  // With batches of two, "b" would wait for "slow"; with a sliding window all four pass it.
+  assert.deepEqual(order, ["a", "b", "c", "d"]);
+  slow.resolve();
+  await done;
+  assert.deepEqual(order, ["a", "b", "c", "d", "slow"]);
+});
+
+test("runSlidingWindow() pulls tasks lazily, at most limit ahead", async () => {
+  let pulled = 0;
+  function* tasks() {
+    for (let i = 0; i < 1_000_000; i++) {
+      pulled++;
+      yield i;
+    }
+  }
+  const gate = deferred();
+  const abort = new AbortController();
+  const done = runSlidingWindow({
+    tasks: tasks(),
+    control: { limit: 3 },
+    run: async (i) => {
+      await gate.promise;
+      return i;
+    },
+    onResult: () => abort.abort(),
+    signal: abort.signal,
+  });
+  await new Promise((r) => setTimeout(r, 5));
+  assert.equal(pulled, 3);
+  gate.resolve();
+  assert.equal(await done, 3);
+});
+
+test("runSlidingWindow() retires lanes when a task lowers the limit", async () => {
+  let inFlight = 0;
+  const peaks: number[] = [];
+  const control: WindowControl = { limit: 8 };
+  await runSlidingWindow({
+    tasks: Array.from({ length: 60 }, (_, i) => i),
+    control,
+    run: async (i, ctl) => {
+      inFlight++;
+      if (i === 0) ctl.limit = 2;
+      await new Promise((r) => setTimeout(r, 1));
+      peaks.push(inFlight);
+      inFlight--;
+      return i;
+    },
+    onResult: () => {},
+  });
+  assert.equal(control.limit, 2);
+  assert.ok(peaks.slice(-10).every((p) => p <= 2), `late peaks ${peaks.slice(-10)}`);
+});
+
+test("runSlidingWindow() rethrows a task's failure and starts nothing after it", async () => {
+  const started: number[] = [];
+  await assert.rejects(
+    runSlidingWindow({
+      tasks: [1, 2, 3, 4, 5, 6],
+      control: { limit: 1 },
+      run: (i) => {
+        started.push(i);
+        return i === 2 ? Promise.reject(new Error("boom")) : Promise.resolve(i);
+      },
+      onResult: () => {},
+    }),
+    /boom/,
+  );
+  assert.deepEqual(started, [1, 2]);
+});
+
+test("runSlidingWindow() waits as the pace function says before each start", async () => {
+  const waits: number[] = [];
+  let n = 0;
+  await runSlidingWindow({
+    tasks: [1, 2, 3],
+    control: { limit: 1 },
+    run: (i) => Promise.resolve(i),
+    onResult: () => {},
+    pace: () => (n++) * 10,
+    sleep: (ms) => {
+      waits.push(ms);
+      return Promise.resolve();
+    },
+  });
+  assert.deepEqual(waits, [10, 20]);
+});
+
+// ---- rate limiter -------------------------------------------------------------------------
+
+test("createRateLimiter() spaces starts evenly at the rate", () => {
+  let now = 1000;
+  const limiter = createRateLimiter(100, () => now); // one per 10 ms
+  assert.deepEqual([1, 2, 3, 4].map(() => limiter.reserve()), [0, 10, 20, 30]);
+  now += 100; // idle: no burst builds up
+  assert.deepEqual([1, 2].map(() => limiter.reserve()), [0, 10]);
+});
+
+// ---- open-file limit ----------------------------------------------------------------------
+
+test("parseOpenFileLimit() reads the soft limit from /proc/self/limits text", () => {
+  const text = "Limit                     Soft Limit           Hard Limit           Units     \n" +
+    "Max open files            256                  4096                 files     \n";
+  assert.equal(parseOpenFileLimit(text), 256);
+  assert.equal(
+    parseOpenFileLimit("Max open files            unlimited            unlimited    files"),
+    Infinity,
+  );
+  assert.equal(parseOpenFileLimit("nothing here"), undefined);
+});
+
+test("clampToFdLimit() keeps room for the runtime and never goes below 1", () => {
+  assert.equal(clampToFdLimit(1000, 256), 192);
+  assert.equal(clampToFdLimit(100, 256), 100);
+  assert.equal(clampToFdLimit(1000, 20), 10);
+  assert.equal(clampToFdLimit(1000, 1), 1);
+  assert.equal(clampToFdLimit(1000, Infinity), 1000);
+});
+
+// ---- results, exit codes, views -----------------------------------------------------------
+
+function result(port: number, state: ProbeResult["state"], code: string | null): ProbeResult {
+  return {
+    target: "127.0.0.1:1-3",
+    transport: "tcp",
+    host: "127.0.0.1",
+    address: "127.0.0.1",
+    port,
+    path: null,
+    service: port === 2 ? "ssh" : null,
+    state,
+    code,
+    latencyMs: state === "filtered" ? null : 0.25,
+    attempts: 1,
+  };
+}
+
+function summary(over: Partial<ProbeSummary> = {}): ProbeSummary {
+  return {
+    targets: ["127.0.0.1:1-3"],
+    protocol: "tcp",
+    expect: "open",
+    match: "all",
+    met: false,
+    probes: 3,
+    counts: { ...emptyCounts(), open: 1, closed: 1, filtered: 1 },
+    elapsedMs: 12.5,
+    concurrency: 128,
+    timeoutMs: 1000,
+    retries: 0,
+    rate: null,
+    wait: null,
+    command: null,
+    ...over,
+  };
+}
+
+test("conditionMet() needs every endpoint for all and one for any", () => {
+  assert.equal(conditionMet(2, 2, "all"), true);
+  assert.equal(conditionMet(1, 2, "all"), false);
+  assert.equal(conditionMet(0, 0, "all"), false);
+  assert.equal(conditionMet(1, 2, "any"), true);
+  assert.equal(conditionMet(0, 2, "any"), false);
+});
+
+test("probeExitCode() is 0 when met, 3 for errors in a one-shot run, else 1", () => {
+  assert.equal(probeExitCode(summary({ met: true })), 0);
+  assert.equal(probeExitCode(summary()), 1);
+  const errors = { ...emptyCounts(), error: 1 };
+  assert.equal(probeExitCode(summary({ counts: errors })), 3);
+  const wait = { timeoutMs: 1000, intervalMs: 100, rounds: 3, waitedMs: 1000 };
+  assert.equal(probeExitCode(summary({ counts: errors, wait })), 1);
+});
+
+test("probeView shows only open rows of a scan, with a summary naming what is hidden", () => {
+  const results = [result(1, "closed", "ECONNREFUSED"), result(2, "open", null)];
+  const text = probeView.human(
+    {
+      summary: summary(),
+      results: [...results, result(3, "filtered", "ETIMEDOUT")],
+      scan: true,
+      showAll: false,
+    },
+    plainStyle,
+  );
+  const lines = text.trimEnd().split("\n");
+  assert.match(lines[0], /^ENDPOINT\s+STATE\s+SERVICE\s+LATENCY\s+REASON$/);
+  assert.match(lines[1], /^127\.0\.0\.1:2\s+open\s+ssh\s+0\.25 ms\s+connected$/);
+  assert.equal(lines.length, 3);
+  assert.match(lines[2], /1 open, 1 closed, 1 filtered \(2 not open not shown; --all shows them\)/);
+});
+
+test("probeView --all shows every state with its reason", () => {
+  const results = [
+    result(1, "closed", "ECONNREFUSED"),
+    result(2, "open", null),
+    result(3, "filtered", "ETIMEDOUT"),
+  ];
+  const text = probeView.human(
+    { summary: summary(), results, scan: true, showAll: true },
+    plainStyle,
+  );
+  assert.match(text, /127\.0\.0\.1:1\s+closed\s+-\s+0\.25 ms\s+refused/);
+  assert.match(text, /127\.0\.0\.1:3\s+filtered\s+-\s+-\s+no answer within 1 s/);
+});
+
+test("summaryLine() reports a wait that reached its deadline", () => {
+  const wait = { timeoutMs: 2000, intervalMs: 500, rounds: 4, waitedMs: 2000 };
+  const line = summaryLine({
+    summary: summary({ wait, probes: 1, counts: { ...emptyCounts(), closed: 1 } }),
+    results: [result(1, "closed", "ECONNREFUSED")],
+    scan: false,
+    showAll: false,
+  });
+  assert.match(line, /deadline reached after 2 s \(4 rounds\); wanted every endpoint open/);
+});
+
+test("parsePayload() reads 0x-hex as bytes and other text with escapes", () => {
+  assert.deepEqual([...parsePayload("0x00ff")], [0, 255]);
+  assert.deepEqual([...parsePayload("hi\\n")], [104, 105, 10]);
+  assert.deepEqual([...parsePayload("0x")], [48, 120]);
+});
