@@ -75,7 +75,7 @@ export const connectCommand = buildCommand({
     positional: {
       kind: "array",
       parameter: {
-        brief: "HOST PORT; -4 or -6 here is the same as --ipv4 / --ipv6",
+        brief: "HOST PORT",
         placeholder: "host port",
         parse: String,
       },

@@ -127,22 +127,13 @@ export function endWith(
   context.process.exitCode = ExitCode.Ok;
 }
 
-/**
- * Separates `-4` / `-6` (which the flag parser cannot take as flags: aliases are letters) from
- * HOST and PORT.
- */
+/** Splits the positionals into HOST and PORT (`-4` / `-6` arrive as `--ipv4` / `--ipv6`). */
 function splitArguments(flags: ConnectFlags, args: string[]) {
-  const rest = args.filter((a) => a !== "-4" && a !== "-6");
-  const merged = {
-    ...flags,
-    ipv4: flags.ipv4 || args.includes("-4"),
-    ipv6: flags.ipv6 || args.includes("-6"),
-  };
-  if (rest.length > 2) {
-    throw new InputError(`unexpected ${quote(rest[2])}: expected HOST PORT`);
+  if (args.length > 2) {
+    throw new InputError(`unexpected ${quote(args[2])}: expected HOST PORT`);
   }
-  const [host, portText] = rest;
-  return { flags: merged, host, port: portText === undefined ? undefined : parsePort(portText) };
+  const [host, portText] = args;
+  return { flags, host, port: portText === undefined ? undefined : parsePort(portText) };
 }
 
 function checkTarget(flags: ConnectFlags, host?: string, port?: number) {

@@ -85,16 +85,19 @@ export function pickSources(flags: NameLookupFlags): LookupSource[] {
 }
 
 /**
- * Splits positional arguments into names and a family: `-4` and `-6` may stand among them
- * (Stricli takes only letters as short flags), as may `--ipv4` / `--ipv6` given as flags.
+ * The names and the address family asked for: `--ipv4` / `--ipv6` (`-4` / `-6` on the command
+ * line, rewritten by lib/cli/run.ts).
  */
 export function splitFamily(
   args: readonly string[],
   flags: { readonly ipv4?: boolean; readonly ipv6?: boolean },
 ): { names: string[]; family?: 4 | 6 } {
-  const v4 = flags.ipv4 || args.includes("-4");
-  const v6 = flags.ipv6 || args.includes("-6");
-  if (v4 && v6) throw new InputError('conflicting flags "-4" and "-6": choose one family');
-  const names = args.filter((a) => a !== "-4" && a !== "-6");
-  return { names, ...(v4 ? { family: 4 as const } : v6 ? { family: 6 as const } : {}) };
+  if (flags.ipv4 && flags.ipv6) {
+    throw new InputError('conflicting flags "-4" and "-6": choose one family');
+  }
+  const names = [...args];
+  return {
+    names,
+    ...(flags.ipv4 ? { family: 4 as const } : flags.ipv6 ? { family: 6 as const } : {}),
+  };
 }

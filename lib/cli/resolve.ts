@@ -31,7 +31,7 @@ export const resolveCommand = buildCommand({
     positional: {
       kind: "array",
       parameter: {
-        brief: "Names to resolve; - reads names from stdin, one a line; -4 / -6 pick a family",
+        brief: "Names to resolve; - reads names from stdin, one a line",
         placeholder: "name",
         parse: String,
       },
