@@ -1,6 +1,17 @@
 import { buildApplication, buildRouteMap } from "@stricli/core";
 import { VERSION } from "../version.ts";
 import { byteOrderCommand } from "./byte_order.ts";
+import { atonCommand, ntoaCommand, ntopCommand, ptonCommand } from "./inet.ts";
+import { protoCommand, serviceCommand } from "./netdb.ts";
+import { infoCommand } from "./info.ts";
+import { completeCommand, completionsCommand } from "./completions.ts";
+import { connectCommand } from "./connect.ts";
+import { listenCommand } from "./listen.ts";
+import { echoRoutes } from "./echo.ts";
+import { receiveCommand } from "./receive.ts";
+import { sendCommand } from "./send.ts";
+import { nameRoutes } from "./name_routes.ts";
+import { probeCommand } from "./probe.ts";
 import type { NetdiagContext } from "./context.ts";
 import { cliText } from "./text.ts";
 import { determineExitCode } from "./exit.ts";
@@ -12,6 +23,22 @@ const routes = {
   htonl: byteOrderCommand("htonl"),
   ntohs: byteOrderCommand("ntohs"),
   ntohl: byteOrderCommand("ntohl"),
+  connect: connectCommand,
+  listen: listenCommand,
+  aton: atonCommand,
+  ntoa: ntoaCommand,
+  pton: ptonCommand,
+  ntop: ntopCommand,
+  service: serviceCommand,
+  proto: protoCommand,
+  info: infoCommand,
+  completions: completionsCommand,
+  __complete: completeCommand,
+  send: sendCommand,
+  receive: receiveCommand,
+  ...nameRoutes,
+  echo: echoRoutes,
+  probe: probeCommand,
   // @routes (one line per command; keep this marker)
 };
 
@@ -19,6 +46,7 @@ const routes = {
 export const root = buildRouteMap({
   routes,
   docs: {
+    hideRoute: { __complete: true },
     brief: "Network diagnostics from a terminal and from scripts",
     fullDescription: "Exit codes: 0 success, 1 negative answer (not found, closed, mismatch), " +
       "2 bad input or usage, 3 operational failure (timeout, network error).\n" +

@@ -1,0 +1,115 @@
+/**
+ * The records `echo serve` reports: where it listens, how each client session ended, and the
+ * totals at shutdown. Plain JSON-serialisable types; no I/O.
+ * @module
+ */
+import { InputError, quote } from "./errors.ts";
+
+/** The non-privileged port `echo serve` uses when given none (RFC 862's 7, plus 7000). */
+export const DEFAULT_ECHO_PORT = 7007;
+
+/** One bound socket, reported once at start-up (port 0 becomes the chosen port). */
+export type ListeningRecord =
+  | {
+    readonly type: "listening";
+    readonly transport: "tcp" | "udp";
+    readonly address: string;
+    readonly port: number;
+  }
+  | { readonly type: "listening"; readonly transport: "unix"; readonly path: string };
+
+/**
+ * How a client session ended: `closed` by the client, `idle-timeout`, `protocol-error` (bad
+ * frame), `truncated` (the client left mid-frame), `reset` by the peer, `shutdown` of the server,
+ * `rejected` (over --max-conns), `error` (another I/O failure).
+ */
+export type SessionEnd =
+  | "closed"
+  | "idle-timeout"
+  | "protocol-error"
+  | "truncated"
+  | "reset"
+  | "shutdown"
+  | "rejected"
+  | "error";
+
+/** One client session: a TCP or Unix connection, or one UDP peer's datagrams. */
+export interface SessionRecord {
+  readonly type: "connection";
+  readonly transport: "tcp" | "udp" | "unix";
+  /** The client's address (`127.0.0.1:50312`; for Unix sockets, the socket path). */
+  readonly peer: string;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  /** Reads answered (plain), frames answered (--framed) or datagrams answered (UDP). */
+  readonly messages: number;
+  readonly durationMs: number;
+  readonly end: SessionEnd;
+  /** What went wrong, for protocol-error, truncated, reset and error. */
+  readonly error?: string;
+}
+
+/** The totals `echo serve` prints when it stops. */
+export interface ServeTotals {
+  readonly type: "summary";
+  /** TCP and Unix connections served (rejected ones not counted). */
+  readonly connections: number;
+  /** Connections turned away by --max-conns. */
+  readonly rejected: number;
+  /** Most connections open at once. */
+  readonly peakConnections: number;
+  /** UDP datagrams answered. */
+  readonly datagrams: number;
+  /** Distinct UDP peers seen. */
+  readonly udpPeers: number;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  /** Sessions closed for a bad or truncated frame. */
+  readonly protocolErrors: number;
+  /** Sessions closed for idling. */
+  readonly idleTimeouts: number;
+  readonly uptimeMs: number;
+}
+
+/** Where `echo serve` listens, from its flags. */
+export interface ServePlan {
+  readonly tcp?: number;
+  readonly udp?: number;
+  readonly unix?: string;
+  /** TCP and UDP share one port (`PORT` or `--port`): with 0, UDP takes TCP's chosen port. */
+  readonly samePort: boolean;
+}
+
+/** The listening flags of `echo serve`. */
+export interface ServeListenFlags {
+  readonly tcp?: number;
+  readonly udp?: number;
+  readonly unix?: string;
+  readonly port?: number;
+}
+
+/**
+ * Decides what to listen on: `--tcp`, `--udp` and `--unix` as given; a bare `PORT` or `--port`
+ * means TCP and UDP on that port together; nothing at all means TCP and UDP on
+ * {@link DEFAULT_ECHO_PORT}.
+ */
+export function planListeners(flags: ServeListenFlags, positional?: number): ServePlan {
+  if (positional !== undefined && flags.port !== undefined && positional !== flags.port) {
+    throw new InputError(
+      `conflicting ports ${quote(positional)} and --port ${quote(flags.port)}: give one`,
+    );
+  }
+  const shared = positional ?? flags.port;
+  if (shared !== undefined && (flags.tcp !== undefined || flags.udp !== undefined)) {
+    throw new InputError(
+      "conflicting flags: PORT/--port (TCP and UDP together) with --tcp/--udp; use one form",
+    );
+  }
+  if (shared !== undefined) {
+    return { tcp: shared, udp: shared, unix: flags.unix, samePort: true };
+  }
+  if (flags.tcp === undefined && flags.udp === undefined && flags.unix === undefined) {
+    return { tcp: DEFAULT_ECHO_PORT, udp: DEFAULT_ECHO_PORT, samePort: true };
+  }
+  return { tcp: flags.tcp, udp: flags.udp, unix: flags.unix, samePort: false };
+}

@@ -1,0 +1,236 @@
+/**
+ * The pure parts of `echo test`: targets, payloads, byte-by-byte verification, UDP sequence
+ * accounting and the result it reports. No I/O.
+ * @module
+ */
+import { ExitCode } from "./exit_code.ts";
+import { InputError, quote } from "./errors.ts";
+import { parsePort } from "./parse_number.ts";
+
+/** An IP endpoint given as `HOST:PORT`, `[IPv6]:PORT` or a bare `PORT` (127.0.0.1). */
+export interface HostPort {
+  readonly hostname: string;
+  readonly port: number;
+}
+
+/** Parses `echo test`'s TARGET: `HOST:PORT`, `[IPv6]:PORT` or a bare `PORT` (on 127.0.0.1). */
+export function parseHostPort(text: string): HostPort {
+  const allowed = "expected HOST:PORT, [IPv6]:PORT or PORT";
+  const t = text.trim();
+  if (/^[0-9]+$/.test(t)) return { hostname: "127.0.0.1", port: parsePort(t) };
+  const bracketed = /^\[([^\]]+)\]:([^:]*)$/.exec(t);
+  if (bracketed) return { hostname: bracketed[1], port: parsePort(bracketed[2]) };
+  const plain = /^([^:\[\]\s]+):([^:]*)$/.exec(t);
+  if (plain) return { hostname: plain[1], port: parsePort(plain[2]) };
+  throw new InputError(`invalid target ${quote(text)}: ${allowed}`);
+}
+
+/** Bytes at the start of every UDP payload: a 4-byte run id and a 4-byte sequence number. */
+export const UDP_SEQUENCE_BYTES = 8;
+
+/** Largest UDP payload over IPv4 (65 535 − 8 UDP − 20 IP header bytes). */
+export const MAX_UDP_PAYLOAD = 65_507;
+
+/** Length of the random pattern payloads are cut from (a prime, so chunks never line up). */
+export const PATTERN_BYTES = 1_048_573;
+
+/**
+ * Where message `seq` starts in a pattern whose first `patternLength` bytes are random (and
+ * which continues with a copy of its start, see {@link makePattern}): a different place for
+ * consecutive messages, so that a stale or shifted reply never matches by accident.
+ */
+export function payloadOffset(seq: number, patternLength: number): number {
+  return ((seq * 7919) % patternLength + patternLength) % patternLength;
+}
+
+/**
+ * Fills a new pattern of `length` random bytes followed by a copy of its first `wrap` bytes, so
+ * that a window of up to `wrap` bytes starting anywhere in the first `length` is contiguous.
+ * `random` fills a buffer (crypto.getRandomValues by default, 64 KiB at a time).
+ */
+export function makePattern(
+  length: number,
+  wrap = 0,
+  random: (chunk: Uint8Array) => void = (c) => crypto.getRandomValues(c),
+): Uint8Array {
+  const out = new Uint8Array(length + wrap);
+  for (let off = 0; off < length; off += 65_536) {
+    random(out.subarray(off, Math.min(length, off + 65_536)));
+  }
+  for (let off = 0; off < wrap; off += length) {
+    out.copyWithin(length + off, 0, Math.min(length, wrap - off));
+  }
+  return out;
+}
+
+/**
+ * The first offset where `actual` differs from `expected`, or -1 when they are equal. When one
+ * is a prefix of the other, the length of the shorter. Compares four bytes at a time when both
+ * views share their alignment (arrange for it on hot paths: several times faster).
+ */
+export function firstDifference(expected: Uint8Array, actual: Uint8Array): number {
+  const n = Math.min(expected.length, actual.length);
+  let i = 0;
+  if (n >= 32 && (expected.byteOffset & 3) === (actual.byteOffset & 3)) {
+    while (((expected.byteOffset + i) & 3) !== 0) {
+      if (expected[i] !== actual[i]) return i;
+      i++;
+    }
+    const words = (n - i) >>> 2;
+    const e = new Int32Array(expected.buffer, expected.byteOffset + i, words);
+    const a = new Int32Array(actual.buffer, actual.byteOffset + i, words);
+    for (let w = 0; w < words; w++) {
+      if (e[w] !== a[w]) {
+        for (let k = i + w * 4;; k++) if (expected[k] !== actual[k]) return k;
+      }
+    }
+    i += words * 4;
+  }
+  for (; i < n; i++) {
+    if (expected[i] !== actual[i]) return i;
+  }
+  return expected.length === actual.length ? -1 : n;
+}
+
+/** Writes the UDP sequence header (run id, sequence number; big-endian) into a payload. */
+export function writeSequence(payload: Uint8Array, runId: number, seq: number): void {
+  const view = new DataView(payload.buffer, payload.byteOffset, UDP_SEQUENCE_BYTES);
+  view.setUint32(0, runId >>> 0, false);
+  view.setUint32(4, seq >>> 0, false);
+}
+
+/** Reads the UDP sequence header, or undefined when the payload is too short to carry one. */
+export function readSequence(payload: Uint8Array): { runId: number; seq: number } | undefined {
+  if (payload.length < UDP_SEQUENCE_BYTES) return undefined;
+  const view = new DataView(payload.buffer, payload.byteOffset, UDP_SEQUENCE_BYTES);
+  return { runId: view.getUint32(0, false), seq: view.getUint32(4, false) };
+}
+
+/** How one received sequence number counts. */
+export type SequenceVerdict = "new" | "duplicate" | "reordered";
+
+/**
+ * Counts UDP replies by sequence number: duplicates (seen before), reordered (arrived after a
+ * higher one), and from the number sent, the lost ones.
+ */
+export class SequenceTracker {
+  readonly #seen = new Set<number>();
+  #highest = -1;
+  /** Distinct sequence numbers received. */
+  received = 0;
+  /** Replies whose sequence number had been received already. */
+  duplicates = 0;
+  /** Replies that arrived after one with a higher sequence number. */
+  reordered = 0;
+
+  /** Records one received sequence number and says how it counts. */
+  record(seq: number): SequenceVerdict {
+    if (this.#seen.has(seq)) {
+      this.duplicates++;
+      return "duplicate";
+    }
+    this.#seen.add(seq);
+    this.received++;
+    if (seq < this.#highest) {
+      this.reordered++;
+      return "reordered";
+    }
+    this.#highest = seq;
+    return "new";
+  }
+
+  /** Whether a sequence number has been received. */
+  has(seq: number): boolean {
+    return this.#seen.has(seq);
+  }
+}
+
+/** Round-trip time statistics in milliseconds. */
+export interface RttSummary {
+  readonly samples: number;
+  readonly minMs: number;
+  readonly meanMs: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  readonly stddevMs: number;
+}
+
+/** The first byte where an echo differed from what was sent. */
+export interface EchoMismatch {
+  /** Connection (or UDP socket) number, from 1. */
+  readonly connection: number;
+  /** Message number on that connection, from 1 (stream mode: the read, from 1). */
+  readonly message: number;
+  /** Offset of the first differing byte within the message (stream mode: within the stream). */
+  readonly offset: number;
+  /** The byte sent there, or null when the reply was longer than the message. */
+  readonly expected: number | null;
+  /** The byte received there, or null when the reply was shorter. */
+  readonly actual: number | null;
+}
+
+/** UDP delivery counts. */
+export interface UdpCounts {
+  readonly lost: number;
+  readonly lossPercent: number;
+  readonly duplicates: number;
+  readonly reordered: number;
+}
+
+/** What `echo test` reports. */
+export interface EchoTestResult {
+  /** The target as connected to (`127.0.0.1:7007`, a socket path). */
+  readonly target: string;
+  readonly transport: "tcp" | "udp" | "unix";
+  /** `ping-pong`: one message at a time per connection; `stream`: bulk full duplex. */
+  readonly pattern: "ping-pong" | "stream";
+  readonly framed: boolean;
+  readonly connections: number;
+  /** Message size in bytes (stream mode: the write size). */
+  readonly size: number;
+  readonly messagesSent: number;
+  /** Replies received whole and identical to what was sent. */
+  readonly messagesVerified: number;
+  readonly bytesSent: number;
+  /** Bytes received back and verified. */
+  readonly bytesVerified: number;
+  readonly seconds: number;
+  readonly messagesPerSecond: number;
+  /** Verified echoed megabytes (10^6 bytes) per second. */
+  readonly mbPerSecond: number;
+  /** Round trips (ping-pong mode; null in stream mode or with no reply). */
+  readonly rtt: RttSummary | null;
+  /** UDP only. */
+  readonly udp?: UdpCounts;
+  /** Set when an echo differed: the test stopped there. */
+  readonly mismatch?: EchoMismatch;
+  /** Set when the test could not finish: "what failed: why". */
+  readonly error?: string;
+  /** True when SIGINT/SIGTERM ended the test early. */
+  readonly interrupted?: boolean;
+}
+
+/**
+ * The exit code of a test: 1 for a mismatch or UDP with no reply at all, 3 when it could not
+ * finish (timeout, reset), else 0.
+ */
+export function echoTestExitCode(result: EchoTestResult): ExitCode {
+  if (result.mismatch) return ExitCode.Negative;
+  if (result.error) return ExitCode.Failure;
+  if (result.udp && result.messagesSent > 0 && result.messagesVerified === 0) {
+    return ExitCode.Negative;
+  }
+  return ExitCode.Ok;
+}
+
+/** Rounds to three decimals (microseconds in milliseconds). */
+export function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+/** Rounds to two decimals. */
+export function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}
