@@ -2,7 +2,6 @@
  * `netdiag echo serve`: run the echo server until SIGINT/SIGTERM (or one client with --once).
  * @module
  */
-import { lstat, unlink } from "node:fs/promises";
 import { planListeners } from "../core/echo_serve.ts";
 import { InputError, OperationalError } from "../core/errors.ts";
 import { ExitCode } from "../core/exit_code.ts";
@@ -64,14 +63,7 @@ export default async function echoServe(
     this.io.write("stdout", ndjson ? toNdjsonLine(totals) : totalsText(totals));
   } finally {
     removeSignals();
-    if (plan.unix !== undefined) await removeSocketFile(plan.unix);
   }
   this.process.exitCode = ExitCode.Ok;
 }
 
-/** Removes the Unix socket file the server created (only if it is still a socket). */
-async function removeSocketFile(path: string): Promise<void> {
-  try {
-    if ((await lstat(path)).isSocket()) await unlink(path);
-  } catch { /* already gone */ }
-}
