@@ -66,4 +66,3 @@ export default async function echoServe(
   }
   this.process.exitCode = ExitCode.Ok;
 }
-
