@@ -25,8 +25,10 @@ import type { NetdiagContext } from "./context.ts";
 import { dialStream } from "./dial.ts";
 import type { SendFlags } from "./send.ts";
 
-/** Bytes read from a file per step. */
-const CHUNK = 256 * 1024;
+/** Bytes read from a file per step while streaming it. */
+const CHUNK = 1024 * 1024;
+/** Bytes read from a file per step while hashing it (fits in L2 with the hash's reading of it). */
+const HASH_CHUNK = 256 * 1024;
 /** Minimum milliseconds between progress-bar redraws. */
 const PROGRESS_EVERY_MS = 100;
 
@@ -70,35 +72,50 @@ export default async function send(
   const session = new SendSession(conn, flags.idleTimeout);
   const sent: { file: Outgoing; size: number; sha256: string; startedAt: number }[] = [];
   const sender = (async () => {
-    for (const file of files) {
-      if (session.stopped) return;
-      let handle: FileHandle | undefined;
-      try {
-        handle = await open(file.path, "r");
-        if (showProgress) this.io.write("stderr", `\r\x1b[K${file.name}: hashing…`);
-        const { size, sha256 } = await hashFile(handle);
-        const startedAt = performance.now();
-        sent.push({ file, size, sha256, startedAt });
-        session.announce();
-        await session.write(
-          encodeFrameHead(fileFrameHeader({ name: file.name, size, sha256 }), size),
-        );
-        await streamBody(handle, size, session, (done) => draw(file.name, done, size));
-        draw(file.name, size, size, true);
-      } catch (error) {
-        session.fail(
-          session.receiverGone
-            ? "not sent: the receiver closed the connection"
-            : error instanceof NetError
-            ? error.message
-            : `cannot read ${quote(file.path)}: ${(error as Error).message ?? error}`,
-        );
-        return;
-      } finally {
-        await handle?.close();
+    // Each file is hashed while the one before it streams, so that its header (which needs the
+    // hash) is ready when that one ends.
+    let next: Promise<Prepared> | undefined = prepare(files[0]);
+    try {
+      for (let i = 0; i < files.length; i++) {
+        const file = files[i];
+        const current = next!;
+        next = undefined;
+        if (session.stopped) {
+          release(current);
+          return;
+        }
+        let handle: FileHandle | undefined;
+        try {
+          if (showProgress) this.io.write("stderr", `\r\x1b[K${file.name}: hashing…`);
+          const prepared = await current;
+          handle = prepared.handle;
+          const { size, sha256 } = prepared;
+          if (i + 1 < files.length) next = prepare(files[i + 1]);
+          const startedAt = performance.now();
+          sent.push({ file, size, sha256, startedAt });
+          session.announce();
+          await session.write(
+            encodeFrameHead(fileFrameHeader({ name: file.name, size, sha256 }), size),
+          );
+          await streamBody(handle, size, session, (done) => draw(file.name, done, size));
+          draw(file.name, size, size, true);
+        } catch (error) {
+          session.fail(
+            session.receiverGone
+              ? "not sent: the receiver closed the connection"
+              : error instanceof NetError
+              ? error.message
+              : `cannot read ${quote(file.path)}: ${(error as Error).message ?? error}`,
+          );
+          return;
+        } finally {
+          await handle?.close();
+        }
       }
+      await session.finishWriting();
+    } finally {
+      if (next) release(next);
     }
-    await session.finishWriting();
   })();
 
   const results: SentFile[] = [];
@@ -184,16 +201,54 @@ async function checkFiles(paths: string[]): Promise<Outgoing[]> {
   return out;
 }
 
-/** Reads a file to its end, returning its length and SHA-256 (constant memory). */
+/** A file opened and hashed, ready to stream. */
+interface Prepared {
+  readonly handle: FileHandle;
+  readonly size: number;
+  readonly sha256: string;
+}
+
+/**
+ * Opens and hashes a file in the background; the handle stays open for streaming it. A failure
+ * never goes unobserved: it is seen where the promise is awaited, or dropped by {@link release}.
+ */
+function prepare(file: Outgoing): Promise<Prepared> {
+  const prepared = (async () => {
+    const handle = await open(file.path, "r");
+    try {
+      return { handle, ...(await hashFile(handle)) };
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  })();
+  prepared.catch(() => {});
+  return prepared;
+}
+
+/** Drops a prepared file that will not be sent: closes its handle once it is open. */
+function release(prepared: Promise<Prepared>): void {
+  prepared.then((p) => p.handle.close()).catch(() => {});
+}
+
+/**
+ * Reads a file to its end, returning its length and SHA-256 (constant memory). The next read
+ * is in flight while the current chunk is hashed.
+ */
 async function hashFile(handle: FileHandle): Promise<{ size: number; sha256: string }> {
   const hash = createHash("sha256");
-  const buffer = new Uint8Array(1024 * 1024);
+  const buffers = [new Uint8Array(HASH_CHUNK), new Uint8Array(HASH_CHUNK)];
+  let which = 0;
   let size = 0;
+  let pending = handle.read(buffers[which], 0, HASH_CHUNK, 0);
   for (;;) {
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, size);
+    const { bytesRead } = await pending;
     if (bytesRead === 0) break;
-    hash.update(buffer.subarray(0, bytesRead));
+    const chunk = buffers[which].subarray(0, bytesRead);
     size += bytesRead;
+    which ^= 1;
+    pending = handle.read(buffers[which], 0, HASH_CHUNK, size);
+    hash.update(chunk);
   }
   return { size, sha256: hash.digest("hex") };
 }

@@ -269,6 +269,51 @@ for (const target of targets()) {
     }
   });
 
+  test(`[${target}] files of whole and partial 4 MiB write blocks arrive intact, sender after sender`, async () => {
+    const ws = workspace();
+    try {
+      const src = join(ws.base, "src");
+      mkdirSync(src);
+      const MiB = 1024 * 1024;
+      // One block exactly, the whole ring of three blocks, a wrap-around with a partial tail,
+      // then (from a second sender, reusing the first one's blocks) another tail and a tiny file.
+      const batches = [
+        { "block.bin": 4 * MiB, "ring.bin": 12 * MiB, "wrap.bin": 17 * MiB + 12345 },
+        { "again.bin": 4 * MiB + 1, "tiny.bin": 3 },
+      ];
+      const data = new Map<string, Uint8Array>();
+      for (const batch of batches) {
+        for (const [name, size] of Object.entries(batch)) {
+          data.set(name, randomBytes(size));
+          writeFileSync(join(src, name), data.get(name)!);
+        }
+      }
+      const receiver = await startReceiver(target, ws.dir);
+      for (const batch of batches) {
+        const names = Object.keys(batch);
+        const r = await runNetdiag(target, [
+          "send",
+          ...names.map((n) => join(src, n)),
+          receiver.port,
+          "--json",
+        ]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(JSON.parse(r.stdout).verified, names.length);
+      }
+      receiver.stop();
+      const rx = await receiver.done;
+      assert.equal(rx.code, 0, rx.stderr);
+      for (const [name, bytes] of data) {
+        const got = new Uint8Array(readFileSync(join(ws.dir, name)));
+        assert.equal(got.length, bytes.length, name);
+        assert.equal(sha256(got), sha256(bytes), name);
+      }
+      assert.deepEqual(leftovers(ws.dir), []);
+    } finally {
+      ws.cleanup();
+    }
+  });
+
   test(`[${target}] an existing file is refused (exit 1) unless --overwrite`, async () => {
     const ws = workspace();
     try {
