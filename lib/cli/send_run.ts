@@ -48,11 +48,27 @@ export default async function send(
   const target = parseTransferTarget(targetText);
   const files = await checkFiles(args.slice(0, -1));
   const adapter = await netAdapter();
-  const { conn, address } = await dialStream(
-    adapter,
-    target.transport === "unix" ? { unix: target.path } : { host: target.host, port: target.port },
-    flags.timeout,
-  );
+  // The first file is hashed before connecting: its header needs the hash, and a receiver that
+  // waited through a long hash on an open connection would give up on an idle sender.
+  if (this.io.isTerminal("stderr") && flags.progress !== false) {
+    this.io.write("stderr", `\r\x1b[K${files[0].name}: hashing…`);
+  }
+  const first = prepare(files[0]);
+  await first.catch(() => {});
+  let dialed;
+  try {
+    dialed = await dialStream(
+      adapter,
+      target.transport === "unix"
+        ? { unix: target.path }
+        : { host: target.host, port: target.port },
+      flags.timeout,
+    );
+  } catch (error) {
+    release(first);
+    throw error;
+  }
+  const { conn, address } = dialed;
   const stream = openStream(this, format, sendView, "files");
   const showProgress = flags.progress ?? this.io.isTerminal("stderr");
   const clearProgress = () => showProgress && this.io.write("stderr", "\r\x1b[K");
@@ -74,7 +90,7 @@ export default async function send(
   const sender = (async () => {
     // Each file is hashed while the one before it streams, so that its header (which needs the
     // hash) is ready when that one ends.
-    let next: Promise<Prepared> | undefined = prepare(files[0]);
+    let next: Promise<Prepared> | undefined = first;
     try {
       for (let i = 0; i < files.length; i++) {
         const file = files[i];

@@ -13,6 +13,8 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
+  truncateSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -87,6 +89,27 @@ async function rawClient(port: string) {
 const leftovers = (dir: string) => readdirSync(dir).filter((n) => n.startsWith(".netdiag-"));
 
 for (const target of targets()) {
+  test(`[${target}] a first file slower to hash than the receiver's idle timeout still arrives`, async () => {
+    const ws = workspace();
+    try {
+      // A sparse 512 MiB file takes longer to hash than the receiver waits for a silent sender:
+      // the sender must hash it before connecting, not on an open connection.
+      const big = join(ws.base, "big.bin");
+      writeFileSync(big, "");
+      truncateSync(big, 512 * 1024 * 1024);
+      const receiver = await startReceiver(target, ws.dir, ["--once", "--idle-timeout", "150ms"]);
+      const r = await runNetdiag(target, ["send", big, `127.0.0.1:${receiver.port}`], {
+        timeoutMs: 60_000,
+      });
+      const rx = await receiver.done;
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(rx.code, 0, rx.stderr);
+      assert.equal(statSync(join(ws.dir, "big.bin")).size, 512 * 1024 * 1024);
+    } finally {
+      ws.cleanup();
+    }
+  });
+
   test(`[${target}] send delivers 0 B, 1 B and 10 MB files verified, receive --once exits 0`, async () => {
     const ws = workspace();
     try {
