@@ -2,7 +2,6 @@
  * `netdiag listen`: accept clients (or datagrams) and relay them to stdout, stdin back.
  * @module
  */
-import { lstat, unlink } from "node:fs/promises";
 import { InputError, OperationalError, quote } from "../core/errors.ts";
 import { ExitCode } from "../core/exit_code.ts";
 import {
@@ -60,7 +59,6 @@ export default async function listen(
       await serveStreams(this, listener, flags, input, output, report, stop.signal);
     } finally {
       listener.close();
-      if (flags.unix !== undefined) await removeSocketFile(flags.unix);
     }
   } catch (error) {
     if (error instanceof NetError) throw new OperationalError(error.message, { cause: error });
@@ -173,11 +171,4 @@ async function serveDatagrams(
     `done: sent ${formatByteCount(sent)}, received ${formatByteCount(received)} in ` +
       `${formatMs(performance.now() - started)}`,
   );
-}
-
-/** Removes the Unix socket file this process created (only if it is still a socket). */
-export async function removeSocketFile(path: string): Promise<void> {
-  try {
-    if ((await lstat(path)).isSocket()) await unlink(path);
-  } catch { /* already gone */ }
 }

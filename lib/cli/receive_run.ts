@@ -29,7 +29,6 @@ import { formatDurationSetting, receiveView } from "../output/views/transfer_vie
 import { onShutdownSignal } from "../runtime/signals.ts";
 import type { NetdiagContext } from "./context.ts";
 import { peerLabel } from "./dial.ts";
-import { removeSocketFile } from "./listen_run.ts";
 import type { ReceiveFlags } from "./receive.ts";
 
 /** Bytes read from a sender per step (body bytes are copied out into blocks at once). */
@@ -79,13 +78,14 @@ export default async function receive(this: NetdiagContext, flags: ReceiveFlags)
   });
   diagnostic(this, `listening on ${address}, saving into ${quote(dir)}`);
   let senders = 0;
+  let onceDone = false;
   try {
     for (;;) {
       let conn: Connection;
       try {
         conn = await listener.accept();
       } catch (error) {
-        if (stopping) break;
+        if (stopping || onceDone) break;
         throw error;
       }
       if (receiver.active >= flags.maxConns) {
@@ -94,10 +94,14 @@ export default async function receive(this: NetdiagContext, flags: ReceiveFlags)
       }
       senders++;
       const session = receiver.serve(conn);
+      // --once ends after the first sender that sent anything: a port scanner's connect-and-close
+      // (or any other stray connection) must not end the receiver.
       if (flags.once) {
-        listener.close();
-        await session;
-        break;
+        void session.then((spoke) => {
+          if (!spoke || onceDone) return;
+          onceDone = true;
+          listener.close();
+        });
       }
     }
     await receiver.idle();
@@ -109,7 +113,6 @@ export default async function receive(this: NetdiagContext, flags: ReceiveFlags)
   } finally {
     removeSignals();
     listener.close();
-    if (flags.unix !== undefined) await removeSocketFile(flags.unix);
   }
   const summary: ReceiveSummary = {
     address,
@@ -197,14 +200,18 @@ class Receiver {
     return this.#sessions.size;
   }
 
-  /** Serves one sender until it finishes; resolves once its files are settled. */
-  serve(conn: Connection): Promise<void> {
+  /**
+   * Serves one sender until it finishes; resolves once its files are settled, to whether the
+   * sender sent any bytes at all.
+   */
+  serve(conn: Connection): Promise<boolean> {
     let stop: () => void = () => {};
-    const session = new Session(this, conn, (fn) => (stop = fn)).run().finally(() => {
+    const s = new Session(this, conn, (fn) => (stop = fn));
+    const session = s.run().finally(() => {
       this.#sessions.delete(session);
     });
     this.#sessions.set(session, () => stop());
-    return session;
+    return session.then(() => s.spoke);
   }
 
   /** Stops every session (their partial files are deleted). */
@@ -490,6 +497,8 @@ class Session {
   /** This sender's blocks, taken with its first file. */
   #blocks: Uint8Array[] | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether the sender sent any bytes. */
+  spoke = false;
 
   constructor(receiver: Receiver, conn: Connection, onStop: (stop: () => void) => void) {
     this.#receiver = receiver;
@@ -517,6 +526,7 @@ class Session {
           break;
         }
         if (n === null) break;
+        this.spoke = true;
         this.#touch();
         let events;
         try {

@@ -89,6 +89,24 @@ async function rawClient(port: string) {
 const leftovers = (dir: string) => readdirSync(dir).filter((n) => n.startsWith(".netdiag-"));
 
 for (const target of targets()) {
+  test(`[${target}] receive --once is not ended by a connection that sends nothing`, async () => {
+    const ws = workspace();
+    try {
+      const src = join(ws.base, "note.txt");
+      writeFileSync(src, "hello");
+      const receiver = await startReceiver(target, ws.dir, ["--once"]);
+      const stray = await rawClient(receiver.port);
+      await stray.finish();
+      const r = await runNetdiag(target, ["send", src, `127.0.0.1:${receiver.port}`]);
+      const rx = await receiver.done;
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(rx.code, 0, rx.stderr);
+      assert.equal(readFileSync(join(ws.dir, "note.txt"), "utf8"), "hello");
+    } finally {
+      ws.cleanup();
+    }
+  });
+
   test(`[${target}] a first file slower to hash than the receiver's idle timeout still arrives`, async () => {
     const ws = workspace();
     try {
