@@ -16,6 +16,7 @@ export interface ProbeFlags {
   readonly retries: number;
   readonly rate?: number;
   readonly concurrency?: number;
+  readonly threads?: number;
   readonly wait?: number;
   readonly until: "open" | "closed";
   readonly any?: boolean;
@@ -91,7 +92,15 @@ export const probeCommand = buildCommand({
       concurrency: {
         kind: "parsed",
         parse: (t: string) => parseCount(t, "concurrency", 65_536),
-        brief: "Probes in flight at once (default measured per runtime, capped by ulimit -n)",
+        brief:
+          "Probes in flight at once, all threads (default 256 a thread, Deno 128; ulimit -n caps)",
+        placeholder: "n",
+        optional: true,
+      },
+      threads: {
+        kind: "parsed",
+        parse: (t: string) => parseCount(t, "threads", 16),
+        brief: "Threads for a TCP scan (default one per core, at most 4, if 4096+ probes each)",
         placeholder: "n",
         optional: true,
       },
@@ -145,7 +154,8 @@ export const probeCommand = buildCommand({
       "Connects to each endpoint (TCP, Unix) or sends a datagram (--udp) and reports its state " +
       "as nmap names them: open, closed (refused, or an ICMP port-unreachable), filtered (no " +
       "answer before --timeout), open|filtered (UDP silence), error (with the system code). " +
-      "Ranges and IPv4 blocks up to /16 are scanned with a sliding window of probes; a loopback " +
+      "Ranges and IPv4 blocks up to /16 are scanned with a sliding window of probes (large TCP " +
+      "scans in one thread per core, --threads); a loopback " +
       "connect that meets itself is reported closed, not open. With --wait, probing repeats " +
       "until every endpoint (--any: one) is open (--until closed: closed); after `--` a command " +
       "runs on success and netdiag exits with its status.\n\n" +

@@ -15,6 +15,8 @@ export interface AttemptOptions {
   readonly protocol: "tcp" | "udp";
   /** Per-attempt timeout in milliseconds. */
   readonly timeoutMs: number;
+  /** TCP: sockets of timed-out probes that may outlive their answer, see `ProbeConnectOptions`. */
+  readonly lingerLimit?: number;
   /** Extra attempts after silence (a TCP timeout, no UDP reply). */
   readonly retries: number;
   /** The UDP payload. */
@@ -79,32 +81,31 @@ async function tcpOnce(
   adapter: NetAdapter,
   address: string,
   port: number,
-  timeoutMs: number,
+  options: AttemptOptions,
 ): Promise<Outcome> {
-  const started = performance.now();
-  try {
-    const conn = await adapter.connect({ transport: "tcp", hostname: address, port, timeoutMs });
-    const latencyMs = round(performance.now() - started);
-    const local = conn.localAddr;
-    conn.close();
+  const outcome = await adapter.probeConnect({
+    hostname: address,
+    port,
+    timeoutMs: timeoutFor(options),
+    lingerLimit: options.lingerLimit ?? 0,
+  });
+  if (outcome.ok) {
+    const latencyMs = round(outcome.latencyMs);
     // Connecting to a loopback port nobody listens on can pick that very port as the local
     // one: the socket meets itself (TCP simultaneous open). That is not an open port.
-    if (local.transport === "tcp" && local.port === port && isLoopback(address)) {
+    if (outcome.localPort === port && isLoopback(address)) {
       return { state: "closed", code: "SELF_CONNECT", latencyMs };
     }
     return { state: "open", code: null, latencyMs };
-  } catch (error) {
-    if (!(error instanceof NetError)) throw error;
-    const latencyMs = round(performance.now() - started);
-    switch (error.code) {
-      case "ECONNREFUSED":
-      case "ECONNRESET":
-        return { state: "closed", code: "ECONNREFUSED", latencyMs };
-      case "ETIMEDOUT":
-        return { state: "filtered", code: "ETIMEDOUT", latencyMs: null };
-      default:
-        return { state: "error", code: error.code, latencyMs: null };
-    }
+  }
+  switch (outcome.code) {
+    case "ECONNREFUSED":
+    case "ECONNRESET":
+      return { state: "closed", code: "ECONNREFUSED", latencyMs: round(outcome.latencyMs) };
+    case "ETIMEDOUT":
+      return { state: "filtered", code: "ETIMEDOUT", latencyMs: null };
+    default:
+      return { state: "error", code: outcome.code, latencyMs: null };
   }
 }
 
@@ -126,6 +127,10 @@ async function unixOnce(adapter: NetAdapter, path: string, timeoutMs: number): P
         // nobody listens on; the file's type tells them apart.
         if (await isNonSocketFile(path)) return { state: "error", code: "ENOTSOCK", latencyMs };
         return { state: "closed", code: "ECONNREFUSED", latencyMs };
+      case "ECONNRESET":
+        // A Unix connect cannot be reset before it is accepted: something listened, accepted
+        // and closed at once, and the runtime (Bun's node:net) saw the close before "connect".
+        return { state: "open", code: null, latencyMs };
       case "ETIMEDOUT":
         return { state: "filtered", code: "ETIMEDOUT", latencyMs: null };
       default:
@@ -282,7 +287,7 @@ export async function probeEndpoint(
       do {
         attempts++;
         outcome = await patient(
-          () => tcpOnce(adapter, address, port, timeoutFor(options)),
+          () => tcpOnce(adapter, address, port, options),
           control,
         );
       } while (outcome.state === "filtered" && attempts <= options.retries && stillTime(options));

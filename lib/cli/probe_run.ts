@@ -7,7 +7,14 @@ import { InputError, quote } from "../core/errors.ts";
 import { clampToFdLimit } from "../core/fd_limit.ts";
 import { describeSource } from "../core/netdb.ts";
 import { hasPortRange, type PortRange, resolvePortList } from "../core/port_list.ts";
-import { countPlan, isScanPlan, type PlannedTarget, planProbes } from "../core/probe_plan.ts";
+import {
+  countPlan,
+  isScanPlan,
+  type PlannedTarget,
+  planProbes,
+  type ProbeTask,
+  shardProbes,
+} from "../core/probe_plan.ts";
 import {
   conditionMet,
   countState,
@@ -33,21 +40,40 @@ import type { NetdiagContext } from "./context.ts";
 import { loadServices } from "./netdb_source.ts";
 import { type AttemptOptions, probeEndpoint } from "./probe_attempt.ts";
 import type { ProbeFlags } from "./probe.ts";
+import {
+  cpuCount,
+  MAX_DEFAULT_THREADS,
+  type ShardJob,
+  startProbeThreads,
+} from "./probe_threads.ts";
 
 /**
- * The default window per adapter, chosen by measurement (full loopback scans, see
- * scripts/bench_scan and the README): on loopback every window from 64 up gives the same
- * speed within noise (larger ones are slightly slower), while remote networks with real
- * round trips need a wide window; 256 is the compromise for node:net on Bun.
+ * The default window per thread and adapter, chosen by measurement (full loopback scans, see
+ * scripts/bench_scan): on loopback every window from 64 up performs the same within noise, so
+ * the defaults favour remote networks, where round trips make a wide window pay: 256 for Bun and
+ * Deno's ceiling of 128 (see {@link MAX_CONCURRENCY}). A scan over several threads has the sum.
  */
 export const DEFAULT_CONCURRENCY: Record<NetAdapter["name"], number> = { deno: 128, node: 256 };
 
 /**
- * The widest window per adapter. Deno 2.x (measured with 2.9.6) leaves connects beyond about
- * 128 in flight unanswered until the rest of the scan is done, which turns refused ports into
- * false `filtered` results at the timeout; its window is therefore capped at 128.
+ * The widest window per thread and adapter. Deno 2.x (measured with 2.9.6) leaves connects beyond
+ * about 128 in flight on one event loop unanswered until the rest are done, which turns refused
+ * ports into false `filtered` results at the timeout; each Deno thread's window is therefore
+ * capped at 128.
  */
 export const MAX_CONCURRENCY: Record<NetAdapter["name"], number> = { deno: 128, node: 65_536 };
+
+/**
+ * By default a scan is split over threads only if each gets at least this many probes (a
+ * thread's start costs ~0.1 s under Deno, the time of a few thousand loopback probes).
+ */
+const MIN_PROBES_PER_THREAD = 4096;
+
+/** Descriptors a probe thread uses besides its sockets (measured: Deno 6, Bun 2). */
+const THREAD_DESCRIPTORS = 8;
+
+/** Descriptors assumed free for a plan too small to ask for the open-file limit (≤ 16 probes). */
+const SMALL_PLAN_ROOM = 256;
 
 /** Plans of at least this many endpoints show progress on a terminal. */
 const PROGRESS_MIN_PROBES = 2000;
@@ -192,19 +218,46 @@ export default async function probe(
   const total = countPlan(planned);
   const scan = isScanPlan(planned);
   const adapter = await netAdapter();
+  // Large TCP scans are split over threads (see probe_threads.ts); --wait and --rate runs and
+  // UDP stay in this thread, and by default so do plans too small to repay a thread's start.
+  const threads = protocol === "tcp" && !waiting && !flags.rate
+    ? Math.max(
+      1,
+      flags.threads
+        ? Math.min(flags.threads, total)
+        : Math.min(cpuCount(), MAX_DEFAULT_THREADS, Math.floor(total / MIN_PROBES_PER_THREAD)),
+    )
+    : 1;
   const wanted = Math.min(
-    flags.concurrency ?? DEFAULT_CONCURRENCY[adapter.name],
-    MAX_CONCURRENCY[adapter.name],
+    flags.concurrency ?? DEFAULT_CONCURRENCY[adapter.name] * threads,
+    MAX_CONCURRENCY[adapter.name] * threads,
     Math.max(1, total),
   );
-  // Small plans never come near the open-file limit: skip asking for it.
-  const window = wanted <= 16 ? wanted : clampToFdLimit(wanted, await openFileLimit());
+  // Descriptors free for probe sockets (each extra thread needs a few of its own); small plans
+  // never come near the open-file limit, so they skip asking for it. Keep to it: Bun (1.4)
+  // reports a connect that failed for want of a descriptor as ECONNREFUSED, a false "closed".
+  const room = wanted <= 16 ? SMALL_PLAN_ROOM : clampToFdLimit(
+    Number.MAX_SAFE_INTEGER,
+    (await openFileLimit()) - THREAD_DESCRIPTORS * (threads - 1),
+  );
+  // Where a timed-out probe's socket may outlive its answer (Bun), half the room at most goes to
+  // the window and the rest is the budget for such sockets (ProbeConnectOptions.lingerLimit).
+  const window = Math.min(
+    wanted,
+    adapter.probeSocketsLinger ? Math.max(1, Math.floor(room / 2)) : room,
+  );
+  const lingerLimit = adapter.probeSocketsLinger ? room - window : 0;
+  // Each thread gets its share of the window and of the lingering sockets' budget.
+  const shards = Math.min(threads, window);
+  const shardWindow = Math.floor(window / shards);
+  const shardLinger = Math.floor(lingerLimit / shards);
   const limiter = flags.rate ? createRateLimiter(flags.rate) : undefined;
   const expect: Expectation = flags.until;
   const match = flags.any ? "any" : "all";
   const attempt: AttemptOptions = {
     protocol,
     timeoutMs: flags.timeout,
+    lingerLimit: shardLinger,
     retries: flags.retries,
     payload: flags.payload ?? new Uint8Array(0),
     serviceOf: (port) => byPort.get(port) ?? null,
@@ -229,7 +282,55 @@ export default async function probe(
     })
     : undefined;
 
-  const control: WindowControl = { limit: window };
+  const record = (result: ProbeResult, index: number) => {
+    done++;
+    results[index] = result;
+    if (meetsExpectation(result, expect)) {
+      satisfied.add(index);
+      if (waiting) ndjson?.line(result);
+    }
+    if (!waiting) ndjson?.line(result);
+  };
+  const control: WindowControl = { limit: shardWindow };
+  const probeAll = (tasks: Iterable<ProbeTask>) =>
+    runSlidingWindow({
+      tasks,
+      control,
+      run: (task, ctl) => probeEndpoint(adapter, task, ctl, attempt),
+      onResult: (result, task) => record(result, task.index),
+      ...(limiter ? { pace: () => limiter.reserve() } : {}),
+    });
+  let threadsUsed = 1;
+  /** One round over threads: shard 0 here, the others in workers (or here, if one fails). */
+  const probeInThreads = async () => {
+    const jobs: ShardJob[] = [];
+    for (let shard = 1; shard < shards; shard++) {
+      jobs.push({
+        planned,
+        shard,
+        shards,
+        window: shardWindow,
+        attempt: {
+          protocol: "tcp",
+          timeoutMs: flags.timeout,
+          retries: flags.retries,
+          lingerLimit: shardLinger,
+        },
+        services: [...byPort],
+        debug: this.debug,
+      });
+    }
+    const workers = startProbeThreads(jobs, record);
+    try {
+      await probeAll(shardProbes(planProbes(planned), 0, shards));
+      const orphans = await workers.finished;
+      threadsUsed = shards - orphans.length;
+      for (const shard of orphans) await probeAll(shardProbes(planProbes(planned), shard, shards));
+    } finally {
+      workers.terminate();
+    }
+  };
+
   // A refused probe is an answer, not a failure: capturing a stack for each of tens of
   // thousands of connect errors costs more than a tenth of a full scan. --debug keeps them.
   const stackTraceLimit = Error.stackTraceLimit;
@@ -238,23 +339,11 @@ export default async function probe(
     for (;;) {
       rounds++;
       done = 0;
-      const pending = planProbes(planned);
-      const tasks = waiting ? skipSatisfied(pending, satisfied) : pending;
-      await runSlidingWindow({
-        tasks,
-        control,
-        run: (task, ctl) => probeEndpoint(adapter, task, ctl, attempt),
-        onResult: (result, task) => {
-          done++;
-          results[task.index] = result;
-          if (meetsExpectation(result, expect)) {
-            satisfied.add(task.index);
-            if (waiting) ndjson?.line(result);
-          }
-          if (!waiting) ndjson?.line(result);
-        },
-        ...(limiter ? { pace: () => limiter.reserve() } : {}),
-      });
+      if (shards > 1) await probeInThreads();
+      else {
+        const pending = planProbes(planned);
+        await probeAll(waiting ? skipSatisfied(pending, satisfied) : pending);
+      }
       if (!waiting || conditionMet(satisfied.size, total, match)) break;
       const left = deadline - performance.now();
       if (left <= 0) break;
@@ -283,7 +372,8 @@ export default async function probe(
     probes: ordered.length,
     counts,
     elapsedMs,
-    concurrency: window,
+    concurrency: shardWindow * threadsUsed,
+    threads: threadsUsed,
     timeoutMs: flags.timeout,
     retries: flags.retries,
     rate: flags.rate ?? null,

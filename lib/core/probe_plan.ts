@@ -84,3 +84,16 @@ export function* planProbes(planned: readonly PlannedTarget[]): Generator<ProbeT
 function* mapIterable<A, B>(items: Iterable<A>, f: (a: A) => B): Generator<B> {
   for (const a of items) yield f(a);
 }
+
+/**
+ * The tasks of one shard out of `shards` (those whose index is `shard` modulo `shards`), for
+ * splitting a plan over threads: neighbouring ports go to different shards, so every shard gets
+ * a fair share of slow and fast endpoints, and each thread walks the same lazy plan.
+ */
+export function* shardProbes(
+  tasks: Iterable<ProbeTask>,
+  shard: number,
+  shards: number,
+): Generator<ProbeTask> {
+  for (const task of tasks) if (task.index % shards === shard) yield task;
+}

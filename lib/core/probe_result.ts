@@ -91,8 +91,13 @@ export interface ProbeSummary {
   readonly probes: number;
   readonly counts: ProbeCounts;
   readonly elapsedMs: number;
-  /** The sliding window's size (after clamping to the open-file limit). */
+  /**
+   * The sliding window's size (after clamping to the open-file limit): with several threads, the
+   * sum of their windows.
+   */
   readonly concurrency: number;
+  /** Threads the probes ran in: 1, or more for a large TCP scan (see `--threads`). */
+  readonly threads: number;
   readonly timeoutMs: number;
   readonly retries: number;
   /** `--rate` in probes per second, or null for unlimited. */

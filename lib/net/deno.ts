@@ -15,16 +15,28 @@ import {
   type ListenOptions,
   type NetAdapter,
   NetError,
+  type NetErrorCode,
   type NetOperation,
+  type ProbeConnectOptions,
+  type ProbeConnectOutcome,
   type SocketAddress,
   toNetErrorCode,
 } from "./types.ts";
+import { DeadlineSweep } from "./deadline_sweep.ts";
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 function toNetError(error: unknown, operation: NetOperation, address: string): NetError {
   if (error instanceof NetError) return error;
   const e = error as { code?: string; name?: string };
+  return new NetError(errorCode(e), operation, address, {
+    cause: error,
+    systemCode: e?.code ?? e?.name,
+  });
+}
+
+/** The {@link NetErrorCode} of a Deno error: its errno `code`, else its class name. */
+function errorCode(e: { code?: string; name?: string } | undefined): NetErrorCode {
   let code = toNetErrorCode(e?.code);
   if (code === "UNKNOWN") {
     switch (e?.name) {
@@ -62,7 +74,7 @@ function toNetError(error: unknown, operation: NetOperation, address: string): N
         break;
     }
   }
-  return new NetError(code, operation, address, { cause: error, systemCode: e?.code ?? e?.name });
+  return code;
 }
 
 function fromDenoAddr(addr: Deno.Addr): SocketAddress {
@@ -284,10 +296,45 @@ function bindDatagram(options: DatagramOptions): Promise<DatagramSocket> {
   });
 }
 
+/** The deadlines of the probe connects in flight, behind one timer. */
+const probeDeadlines = new DeadlineSweep();
+
+/**
+ * A probe connect: Deno.connect with an AbortController of its own, which the shared deadline
+ * sweep aborts at the timeout (Deno then drops the pending connect and its socket at once).
+ */
+function probeConnect(options: ProbeConnectOptions): Promise<ProbeConnectOutcome> {
+  const started = performance.now();
+  const abort = new AbortController();
+  const entry = { deadline: started + options.timeoutMs, expire: () => abort.abort() };
+  probeDeadlines.add(entry);
+  return Deno.connect({ hostname: options.hostname, port: options.port, signal: abort.signal })
+    .then((conn): ProbeConnectOutcome => {
+      probeDeadlines.delete(entry);
+      const latencyMs = performance.now() - started;
+      const localPort = (conn.localAddr as Deno.NetAddr).port;
+      try {
+        conn.close();
+      } catch { /* already closed */ }
+      return { ok: true, localPort, latencyMs };
+    }, (error: { code?: string; name?: string } | undefined): ProbeConnectOutcome => {
+      probeDeadlines.delete(entry);
+      const latencyMs = performance.now() - started;
+      if (abort.signal.aborted) return { ok: false, code: "ETIMEDOUT", latencyMs };
+      const code = errorCode(error);
+      const systemCode = error?.code ?? error?.name;
+      return systemCode === undefined || systemCode === code
+        ? { ok: false, code, latencyMs }
+        : { ok: false, code, systemCode, latencyMs };
+    });
+}
+
 /** The Deno implementation of {@link NetAdapter}. */
 export const denoAdapter: NetAdapter = {
   name: "deno",
   connect,
   listen,
   bindDatagram,
+  probeConnect,
+  probeSocketsLinger: false,
 };

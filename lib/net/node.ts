@@ -1,7 +1,9 @@
 /**
  * The socket adapter on node:net and node:dgram, used on Bun (whose own Bun.connect cannot be
  * aborted: a pending connect would keep the process alive). Also loads under Deno's node
- * compatibility layer, so the contract tests run it on both runtimes.
+ * compatibility layer, so the contract tests run it on both runtimes. Probe connects are the
+ * exception: on Bun they use Bun.connect, more than twice as fast as node:net, see
+ * {@link probeConnect}.
  * @module
  */
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
@@ -21,9 +23,12 @@ import {
   type NetAdapter,
   NetError,
   type NetOperation,
+  type ProbeConnectOptions,
+  type ProbeConnectOutcome,
   type SocketAddress,
   toNetErrorCode,
 } from "./types.ts";
+import { DeadlineSweep, type Expiring } from "./deadline_sweep.ts";
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /** Pause reading from the kernel once this many bytes wait unread. */
@@ -334,10 +339,175 @@ function removeSocketFile(path: string): void {
   } catch { /* gone already */ }
 }
 
+/** The part of Bun's socket API that probes use (Bun's types are not a dependency). */
+interface BunSocket {
+  readonly localPort: number;
+  data: BunProbe;
+  end(): void;
+}
+interface BunConnectOptions {
+  readonly hostname: string;
+  readonly port: number;
+  readonly data: BunProbe;
+  readonly socket: {
+    open(socket: BunSocket): void;
+    data(socket: BunSocket, chunk: Uint8Array): void;
+    connectError(socket: BunSocket, error: { code?: string }): void;
+  };
+}
+type BunConnect = (options: BunConnectOptions) => Promise<BunSocket>;
+
+const bunConnect: BunConnect | undefined = (() => {
+  const bun = (globalThis as { Bun?: { connect?: BunConnect } }).Bun;
+  return typeof bun?.connect === "function" ? bun.connect.bind(bun) : undefined;
+})();
+
+/**
+ * Bun.connect probes whose connect has not settled yet: in flight, or abandoned at their
+ * deadline (each holds a descriptor until the kernel gives up on it, about two minutes for an
+ * unanswered SYN). Never more than the callers' `lingerLimit`.
+ */
+let bunUnsettled = 0;
+
+/** The deadlines of the probe connects in flight, behind one timer. */
+const probeDeadlines = new DeadlineSweep();
+
+/** One Bun.connect probe; it is also the socket's `data`, so the handlers below are shared. */
+class BunProbe implements Expiring {
+  readonly deadline: number;
+  /** The outcome was delivered (an answer, or the timeout: then the connect runs on). */
+  done = false;
+  /** The runtime reported the connect's end (opened or failed). */
+  settled = false;
+
+  constructor(
+    readonly started: number,
+    timeoutMs: number,
+    readonly resolve: (outcome: ProbeConnectOutcome) => void,
+  ) {
+    this.deadline = started + timeoutMs;
+  }
+
+  expire(): void {
+    if (this.done) return;
+    this.done = true;
+    this.resolve({ ok: false, code: "ETIMEDOUT", latencyMs: performance.now() - this.started });
+  }
+
+  /** The runtime settled the connect (opened or failed); false when the outcome was given. */
+  settle(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    bunUnsettled--;
+    if (this.done) return false;
+    this.done = true;
+    probeDeadlines.delete(this);
+    return true;
+  }
+}
+
+const BUN_PROBE_HANDLERS: BunConnectOptions["socket"] = {
+  open(socket) {
+    const probe = socket.data;
+    const localPort = socket.localPort;
+    socket.end();
+    if (!probe.settle()) return;
+    probe.resolve({ ok: true, localPort, latencyMs: performance.now() - probe.started });
+  },
+  data() {},
+  connectError(socket, error) {
+    const probe = socket.data;
+    if (!probe.settle()) return;
+    probe.resolve(failure(error?.code, performance.now() - probe.started));
+  },
+};
+
+/** Bun.connect's promise rejects as well as calling connectError: the handler suffices. */
+const ignore = () => {};
+
+function failure(systemCode: string | undefined, latencyMs: number): ProbeConnectOutcome {
+  const code = toNetErrorCode(systemCode);
+  return systemCode === undefined || systemCode === code
+    ? { ok: false, code, latencyMs }
+    : { ok: false, code, systemCode, latencyMs };
+}
+
+function bunProbe(bun: BunConnect, options: ProbeConnectOptions): Promise<ProbeConnectOutcome> {
+  return new Promise((resolve) => {
+    const probe = new BunProbe(performance.now(), options.timeoutMs, resolve);
+    probeDeadlines.add(probe);
+    bunUnsettled++;
+    try {
+      bun({
+        hostname: unwrapHost(options.hostname),
+        port: options.port,
+        data: probe,
+        socket: BUN_PROBE_HANDLERS,
+      }).catch(ignore);
+    } catch (error) {
+      // Bun throws at once for some failures (an invalid address, no descriptor left).
+      if (!probe.settle()) return;
+      resolve(failure((error as { code?: string })?.code, performance.now() - probe.started));
+    }
+  });
+}
+
+/** A probe connect over node:net: destroyed at its deadline, which releases its socket. */
+function nodeProbe(options: ProbeConnectOptions): Promise<ProbeConnectOutcome> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    let done = false;
+    const finish = (outcome: ProbeConnectOutcome) => {
+      if (done) return;
+      done = true;
+      probeDeadlines.delete(entry);
+      socket.destroy();
+      resolve(outcome);
+    };
+    const entry: Expiring = {
+      deadline: started + options.timeoutMs,
+      expire: () =>
+        finish({ ok: false, code: "ETIMEDOUT", latencyMs: performance.now() - started }),
+    };
+    let socket: Socket;
+    try {
+      socket = createConnection({ host: unwrapHost(options.hostname), port: options.port });
+    } catch (error) {
+      // An invalid address throws at once: still an outcome, never a rejection.
+      const code = (error as { code?: string })?.code;
+      resolve(failure(code, performance.now() - started));
+      return;
+    }
+    probeDeadlines.add(entry);
+    socket.on("error", (error: Error & { code?: string }) => {
+      finish(failure(error.code, performance.now() - started));
+    });
+    socket.once("connect", () => {
+      const latencyMs = performance.now() - started;
+      finish({ ok: true, localPort: socket.localPort ?? 0, latencyMs });
+    });
+  });
+}
+
+/**
+ * A probe connect. On Bun it uses Bun.connect, which cannot be cancelled: at the deadline the
+ * attempt is reported and abandoned (its socket is closed if it opens later). Such sockets are
+ * bounded by `lingerLimit`: a Bun.connect probe starts only while fewer than that many are
+ * unsettled (in flight or abandoned), else the probe uses node:net, whose connect is destroyed at
+ * the deadline. Where Bun is absent (Deno running this adapter) it always uses node:net.
+ */
+function probeConnect(options: ProbeConnectOptions): Promise<ProbeConnectOutcome> {
+  return bunConnect && bunUnsettled < (options.lingerLimit ?? 0)
+    ? bunProbe(bunConnect, options)
+    : nodeProbe(options);
+}
+
 /** The node:net / node:dgram implementation of {@link NetAdapter} (Bun's adapter). */
 export const nodeAdapter: NetAdapter = {
   name: "node",
   connect,
   listen,
   bindDatagram,
+  probeConnect,
+  probeSocketsLinger: bunConnect !== undefined,
 };

@@ -240,6 +240,38 @@ export interface DatagramOptions {
   readonly connect?: Endpoint;
 }
 
+/** Options of {@link NetAdapter.probeConnect}. */
+export interface ProbeConnectOptions {
+  /** An IP address (a name is resolved by the runtime, which costs a lookup per attempt). */
+  readonly hostname: string;
+  readonly port: number;
+  /** Give up after this many milliseconds: the outcome is `ETIMEDOUT` (a few ms late at most). */
+  readonly timeoutMs: number;
+  /**
+   * Where {@link NetAdapter.probeSocketsLinger}: how many sockets the caller allows to stay open
+   * beyond its own count of attempts in flight, across all probe connects. A connect the runtime
+   * cannot cancel is left to the kernel at its deadline (it gives up within minutes); such an
+   * attempt starts only while fewer than this many of them are unsettled (in flight or left
+   * behind), else the attempt uses a slower connect that can be cancelled. Default 0.
+   */
+  readonly lingerLimit?: number;
+}
+
+/**
+ * What a {@link NetAdapter.probeConnect} found: connected (the socket is already closed again),
+ * or the error code. `latencyMs` is the time from the start to the answer.
+ */
+export type ProbeConnectOutcome =
+  | { readonly ok: true; readonly localPort: number; readonly latencyMs: number }
+  | {
+    readonly ok: false;
+    /** `ECONNREFUSED`, `ETIMEDOUT` (no answer before the deadline), `EMFILE`, … */
+    readonly code: NetErrorCode;
+    /** The runtime's own code or error name, when it says more than {@link code}. */
+    readonly systemCode?: string;
+    readonly latencyMs: number;
+  };
+
 /** One runtime's implementation of netdiag's socket operations. */
 export interface NetAdapter {
   /** Implementation name: `deno` or `node` (node:net / node:dgram, used on Bun). */
@@ -250,4 +282,16 @@ export interface NetAdapter {
   listen(options: ListenOptions): Promise<Listener>;
   /** Binds a UDP socket. */
   bindDatagram(options: DatagramOptions): Promise<DatagramSocket>;
+  /**
+   * A TCP connect reduced to its answer, for port probes: resolves (never rejects) once the
+   * connect succeeds (the socket is closed at once), fails, or reaches `timeoutMs`. Cheaper than
+   * {@link connect}: no {@link Connection}, no {@link NetError}, no per-attempt timer.
+   */
+  probeConnect(options: ProbeConnectOptions): Promise<ProbeConnectOutcome>;
+  /**
+   * Whether a timed-out {@link probeConnect} can leave its socket open after the outcome (when
+   * the runtime cannot cancel a connect): at most {@link ProbeConnectOptions.lingerLimit} of them,
+   * which the caller's descriptor budget must allow for. False: every socket is released at once.
+   */
+  readonly probeSocketsLinger: boolean;
 }

@@ -23,10 +23,19 @@ interface Result {
   attempts: number;
 }
 
+/**
+ * Range scans in these tests go to 127.0.0.2, where only their own listeners live: scanning
+ * 127.0.0.1 would connect to the servers of tests running in parallel (and end a `--once` one).
+ */
+const SCAN_HOST = "127.0.0.2";
+
 /** A loopback TCP listener that accepts and drops connections; `close()` stops it. */
-async function tcpListener(port = 0): Promise<{ port: number; close(): void }> {
+async function tcpListener(
+  port = 0,
+  hostname = "127.0.0.1",
+): Promise<{ port: number; close(): void }> {
   const net = await netAdapter();
-  const listener = await net.listen({ transport: "tcp", hostname: "127.0.0.1", port });
+  const listener = await net.listen({ transport: "tcp", hostname, port });
   drain(listener);
   return { port: (listener.addr as { port: number }).port, close: () => listener.close() };
 }
@@ -188,18 +197,18 @@ for (const target of targets()) {
   });
 
   test(`[${target}] probe of a range shows only open ports unless --all`, async () => {
-    const open = await tcpListener();
+    const open = await tcpListener(0, SCAN_HOST);
     const lo = Math.max(1, open.port - 5);
-    const range = `127.0.0.1:${lo}-${lo + 10}`;
+    const range = `${SCAN_HOST}:${lo}-${lo + 10}`;
     try {
       const human = await runNetdiag(target, ["probe", range]);
-      const rows = human.stdout.split("\n").filter((l) => l.startsWith("127.0.0.1:"));
+      const rows = human.stdout.split("\n").filter((l) => l.startsWith(`${SCAN_HOST}:`));
       assert.ok(rows.length >= 1, human.stdout);
       assert.ok(rows.every((l) => /\sopen\s/.test(l)), human.stdout);
-      assert.ok(rows.some((l) => l.startsWith(`127.0.0.1:${open.port} `)), human.stdout);
+      assert.ok(rows.some((l) => l.startsWith(`${SCAN_HOST}:${open.port} `)), human.stdout);
       assert.match(human.stdout, /probed 11 endpoints in .*--all shows them/);
       const all = await runNetdiag(target, ["probe", range, "--all"]);
-      assert.equal(all.stdout.split("\n").filter((l) => l.startsWith("127.0.0.1:")).length, 11);
+      assert.equal(all.stdout.split("\n").filter((l) => l.startsWith(`${SCAN_HOST}:`)).length, 11);
       const json = await probeJson(target, [range]);
       assert.equal(json.doc.results.length, 11);
       assert.deepEqual(
@@ -412,12 +421,56 @@ for (const target of targets()) {
     });
   }
 
+  test(`[${target}] probe --threads 2 splits a scan yet reports every port once, in order`, async () => {
+    const open = await tcpListener(0, SCAN_HOST);
+    const lo = Math.max(1, Math.min(open.port - 2500, 65535 - 5000));
+    try {
+      const { doc } = await probeJson(target, [
+        `${SCAN_HOST}:${lo}-${lo + 4999}`,
+        "--threads",
+        "2",
+      ]);
+      // The binary needs lib/cli/probe_worker.ts as an entry point of `bun build --compile`.
+      assert.equal(doc.threads, 2, "a second thread ran");
+      assert.deepEqual(
+        doc.results.map((r) => r.port),
+        Array.from({ length: 5000 }, (_, i) => lo + i),
+      );
+      assert.equal(doc.results.find((r) => r.port === open.port)?.state, "open");
+      const counts = doc.counts as Record<string, number>;
+      assert.equal(counts.error + counts.filtered, 0, JSON.stringify(counts));
+    } finally {
+      open.close();
+    }
+  });
+
+  test(`[${target}] probe --threads stays at one thread for --wait, --rate and small plans`, async () => {
+    const open = await tcpListener(0, SCAN_HOST);
+    try {
+      for (const extra of [["--wait", "5s"], ["--rate", "100000"], []]) {
+        const range = extra.length
+          ? `${open.port}-${Math.min(65535, open.port + 4999)}`
+          : `${open.port}`;
+        const { doc } = await probeJson(target, [
+          `${SCAN_HOST}:${range}`,
+          "--threads",
+          "2",
+          "--any",
+          ...extra,
+        ]);
+        assert.equal(doc.threads, 1, extra.join(" "));
+      }
+    } finally {
+      open.close();
+    }
+  });
+
   test(`[${target}] a 5,000-port scan under ulimit -n 64 completes without losses`, async () => {
-    const open = await tcpListener();
+    const open = await tcpListener(0, SCAN_HOST);
     const lo = Math.max(1, Math.min(open.port - 2500, 65535 - 5000));
     const [cmd, argv] = commandLine(target, [
       "probe",
-      `127.0.0.1:${lo}-${lo + 4999}`,
+      `${SCAN_HOST}:${lo}-${lo + 4999}`,
       "--concurrency",
       "1000",
       "--ndjson",

@@ -4,6 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -157,6 +158,84 @@ for (const net of adapters) {
         }),
         "ABORTED",
       );
+    } finally {
+      await filtered.close();
+    }
+  });
+
+  test(`[${net.name}] probeConnect to a listener is ok with the local port, closed at once`, async () => {
+    const listener = await net.listen({ transport: "tcp", hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as { port: number }).port;
+    const accepted = listener.accept();
+    const outcome = await net.probeConnect({ hostname: "127.0.0.1", port, timeoutMs: 5000 });
+    assert.equal(outcome.ok, true, JSON.stringify(outcome));
+    const conn = await accepted;
+    assert.equal(outcome.ok && outcome.localPort, (conn.remoteAddr as { port: number }).port);
+    assert.ok(outcome.latencyMs >= 0);
+    assert.equal(await conn.read(new Uint8Array(16)), null, "the probe closed its socket");
+    conn.close();
+    listener.close();
+  });
+
+  test(`[${net.name}] probeConnect to a closed port resolves with ECONNREFUSED`, async () => {
+    const listener = await net.listen({ transport: "tcp", hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as { port: number }).port;
+    listener.close();
+    const outcome = await net.probeConnect({ hostname: "127.0.0.1", port, timeoutMs: 5000 });
+    assert.deepEqual({ ...outcome, latencyMs: 0 }, {
+      ok: false,
+      code: "ECONNREFUSED",
+      latencyMs: 0,
+    });
+  });
+
+  test(`[${net.name}] probeConnect with no answer resolves with ETIMEDOUT at its deadline`, async () => {
+    const filtered = await startFilteredPort();
+    try {
+      // lingerLimit 0: a connect that can be cancelled; 8: where sockets may linger, the fast one.
+      const runs = [{ timeoutMs: 300, lingerLimit: 0 }, { timeoutMs: 200, lingerLimit: 8 }];
+      const outcomes = await Promise.all(
+        runs.map((run) => net.probeConnect({ hostname: "127.0.0.1", port: filtered.port, ...run })),
+      );
+      for (const [i, { timeoutMs }] of runs.entries()) {
+        const o = outcomes[i];
+        assert.equal(o.ok ? "open" : o.code, "ETIMEDOUT");
+        assert.ok(o.latencyMs >= timeoutMs - 1, `gave up after ${o.latencyMs} ms, too early`);
+      }
+    } finally {
+      await filtered.close();
+    }
+  });
+
+  test(`[${net.name}] timed-out probeConnects leave at most lingerLimit sockets open`, async () => {
+    const filtered = await startFilteredPort();
+    // Connects still waiting for the filtered port's answer (only this process connects there).
+    const synSent = () =>
+      execFileSync("ss", ["-Htn", "state", "syn-sent", `( dport = :${filtered.port} )`], {
+        encoding: "utf8",
+      }).split("\n").filter((line) => line.trim()).length;
+    try {
+      const before = synSent();
+      const lingerLimit = 4;
+      const outcomes = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          net.probeConnect({
+            hostname: "127.0.0.1",
+            port: filtered.port,
+            timeoutMs: 150,
+            lingerLimit,
+          })),
+      );
+      assert.deepEqual(
+        new Set(outcomes.map((o) => o.ok ? "open" : o.code)),
+        new Set(["ETIMEDOUT"]),
+      );
+      const allowed = net.probeSocketsLinger ? lingerLimit : 0;
+      // Cancelled sockets are released asynchronously: give them a moment (bounded).
+      for (let i = 0; i < 40 && synSent() - before > allowed; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      assert.ok(synSent() - before <= allowed, `${synSent() - before} sockets left open`);
     } finally {
       await filtered.close();
     }

@@ -10,7 +10,7 @@ import {
   parsePortList,
   resolvePortList,
 } from "../../lib/core/port_list.ts";
-import { countPlan, isScanPlan, planProbes } from "../../lib/core/probe_plan.ts";
+import { countPlan, isScanPlan, planProbes, shardProbes } from "../../lib/core/probe_plan.ts";
 import {
   conditionMet,
   emptyCounts,
@@ -203,6 +203,18 @@ test("planProbes() of a /16 times 65535 ports starts at once (no giant array)", 
   assert.equal(it.next().value?.port, 2);
 });
 
+test("shardProbes() splits a plan into interleaved shards that cover every task once", () => {
+  const planned = [{ target: parseProbeTarget("127.0.0.1"), ports: [{ lo: 1, hi: 10 }] }];
+  const shards = [0, 1, 2].map((s) => [...shardProbes(planProbes(planned), s, 3)]);
+  assert.deepEqual(shards.map((tasks) => tasks.map((t) => t.port)), [
+    [1, 4, 7, 10],
+    [2, 5, 8],
+    [3, 6, 9],
+  ]);
+  const indexes = shards.flat().map((t) => t.index).sort((a, b) => a - b);
+  assert.deepEqual(indexes, [...planProbes(planned)].map((t) => t.index));
+});
+
 // ---- sliding window -----------------------------------------------------------------------
 
 function deferred() {
@@ -391,6 +403,7 @@ function summary(over: Partial<ProbeSummary> = {}): ProbeSummary {
     counts: { ...emptyCounts(), open: 1, closed: 1, filtered: 1 },
     elapsedMs: 12.5,
     concurrency: 128,
+    threads: 1,
     timeoutMs: 1000,
     retries: 0,
     rate: null,

@@ -15,7 +15,7 @@ import {
 
 type Step = { localPort: number } | NetErrorCode;
 
-/** A fake adapter whose connects answer from a script, one step per call. */
+/** A fake adapter whose connects and probe connects answer from a script, one step per call. */
 function scripted(steps: Step[], datagram?: Partial<DatagramSocket>) {
   const calls: ConnectOptions[] = [];
   const adapter: NetAdapter = {
@@ -41,6 +41,14 @@ function scripted(steps: Step[], datagram?: Partial<DatagramSocket>) {
       };
       return Promise.resolve(conn);
     },
+    probeConnect(options) {
+      calls.push({ transport: "tcp", ...options });
+      const step = steps.shift();
+      if (step === undefined) throw new Error("unexpected connect");
+      if (typeof step === "string") return Promise.resolve({ ok: false, code: step, latencyMs: 1 });
+      return Promise.resolve({ ok: true, localPort: step.localPort, latencyMs: 1 });
+    },
+    probeSocketsLinger: false,
     listen: () => Promise.reject(new Error("unused")),
     bindDatagram: () =>
       Promise.resolve({
@@ -188,6 +196,13 @@ test("probeEndpoint() UDP reply from the peer is open with its size", async () =
   const r = await probeEndpoint(adapter, task(53), { limit: 1 }, { ...options, protocol: "udp" });
   assert.equal(r.state, "open");
   assert.equal(r.replyBytes, 3);
+});
+
+test("probeEndpoint() reports a Unix socket reset while connecting as open", async () => {
+  const { adapter } = scripted(["ECONNRESET"]);
+  const unix: ProbeTask = { ...task(0), kind: "unix", port: null, path: "/x.sock", addresses: [] };
+  const r = await probeEndpoint(adapter, unix, { limit: 1 }, options);
+  assert.deepEqual([r.state, r.code, r.transport], ["open", null, "unix"]);
 });
 
 test("isLoopback() knows 127/8 and ::1 only", () => {
