@@ -3,7 +3,7 @@ import type { EchoMode } from "../core/echo_reply.ts";
 import { parseDuration } from "../core/parse_duration.ts";
 import { parseCount, parsePort } from "../core/parse_number.ts";
 import { parseByteSize } from "../core/parse_size.ts";
-import { jsonFlag } from "./flags.ts";
+import { bindHostFlag, jsonFlag } from "./flags.ts";
 
 /** The flags of `netdiag echo serve`. */
 export interface EchoServeFlags {
@@ -74,12 +74,7 @@ const serveCommand = buildCommand({
         placeholder: "port",
         optional: true,
       },
-      host: {
-        kind: "parsed",
-        parse: String,
-        brief: "Address to bind (0.0.0.0 or :: for every interface)",
-        default: "127.0.0.1",
-      },
+      ...bindHostFlag,
       mode: {
         kind: "enum",
         values: ["echo", "upper", "stamp", "prefix"],

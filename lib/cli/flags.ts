@@ -14,3 +14,13 @@ export const streamFlags = {
     optional: true,
   },
 } as const;
+
+/** `--host`: the address a server binds; loopback unless the user asks for more. */
+export const bindHostFlag = {
+  host: {
+    kind: "parsed",
+    parse: String,
+    brief: "Address to bind (0.0.0.0 or :: for every interface)",
+    default: "127.0.0.1",
+  },
+} as const;

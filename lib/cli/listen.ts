@@ -1,6 +1,7 @@
 import { buildCommand } from "@stricli/core";
 import { parseDuration } from "../core/parse_duration.ts";
 import { parsePort } from "../core/parse_number.ts";
+import { bindHostFlag } from "./flags.ts";
 
 /** The flags of `netdiag listen`. */
 export interface ListenFlags {
@@ -30,12 +31,7 @@ export const listenCommand = buildCommand({
         placeholder: "path",
         optional: true,
       },
-      host: {
-        kind: "parsed",
-        parse: String,
-        brief: "Address to bind (0.0.0.0 or :: for every interface)",
-        default: "127.0.0.1",
-      },
+      ...bindHostFlag,
       keepOpen: {
         kind: "boolean",
         brief: "Serve clients one after another instead of exiting after the first",

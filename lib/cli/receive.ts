@@ -2,7 +2,7 @@ import { buildCommand } from "@stricli/core";
 import { parseByteSize } from "../core/parse_size.ts";
 import { parseCount, parsePort } from "../core/parse_number.ts";
 import { parseDuration } from "../core/parse_duration.ts";
-import { streamFlags } from "./flags.ts";
+import { bindHostFlag, streamFlags } from "./flags.ts";
 
 /** The flags of `netdiag receive`. */
 export interface ReceiveFlags {
@@ -37,12 +37,7 @@ export const receiveCommand = buildCommand({
         brief: "TCP port (0 picks a free one and reports it)",
         default: "9009",
       },
-      host: {
-        kind: "parsed",
-        parse: String,
-        brief: "Address to bind (0.0.0.0 or :: for every interface)",
-        default: "127.0.0.1",
-      },
+      ...bindHostFlag,
       unix: {
         kind: "parsed",
         parse: String,

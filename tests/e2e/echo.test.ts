@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import process from "node:process";
 import { join } from "node:path";
 import { decodeFrames, encodeFrame, encodeFrameHead } from "../../lib/core/framing.ts";
-import { type Connection, netAdapter } from "../../lib/net/mod.ts";
+import { netAdapter } from "../../lib/net/mod.ts";
 import {
   collect,
   runNetdiag,
@@ -20,6 +20,7 @@ import {
   targets,
   waitForLine,
 } from "../support/cli.ts";
+import { readAll } from "../support/conn.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -74,22 +75,6 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-async function readAll(conn: Connection, timeoutMs = 5000): Promise<Uint8Array> {
-  const parts: number[] = [];
-  const buf = new Uint8Array(65536);
-  const timer = setTimeout(() => conn.close(), timeoutMs);
-  try {
-    for (;;) {
-      const n = await conn.read(buf);
-      if (n === null) break;
-      parts.push(...buf.subarray(0, n));
-    }
-  } finally {
-    clearTimeout(timer);
-  }
-  return new Uint8Array(parts);
 }
 
 /** Sends `data` over TCP or Unix, half-closes, and returns everything echoed. */

@@ -11,26 +11,10 @@ import { join } from "node:path";
 import type { Connection, NetAdapter } from "../../lib/net/types.ts";
 import { NetError } from "../../lib/net/types.ts";
 import { startFilteredPort } from "../support/filtered_port.ts";
+import { readAll } from "../support/conn.ts";
 
 const adapters: NetAdapter[] = [(await import("../../lib/net/node.ts")).nodeAdapter];
 if ("Deno" in globalThis) adapters.unshift((await import("../../lib/net/deno.ts")).denoAdapter);
-
-async function readAll(conn: Connection): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  const buf = new Uint8Array(65536);
-  for (;;) {
-    const n = await conn.read(buf);
-    if (n === null) break;
-    chunks.push(buf.slice(0, n));
-  }
-  const out = new Uint8Array(chunks.reduce((a, c) => a + c.length, 0));
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
-}
 
 async function echoOnce(conn: Connection): Promise<void> {
   const buf = new Uint8Array(65536);

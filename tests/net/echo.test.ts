@@ -18,6 +18,7 @@ import { runEchoTest } from "../../lib/echo/client.ts";
 import { type EchoServer, startEchoServer } from "../../lib/echo/server.ts";
 import { type Connection, type NetAdapter, netAdapter } from "../../lib/net/mod.ts";
 import { readSequence } from "../../lib/core/echo_test.ts";
+import { readAll } from "../support/conn.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -70,23 +71,6 @@ async function readBytes(conn: Connection, n: number, timeoutMs = 5000): Promise
     clearTimeout(timer);
   }
   return out.subarray(0, got);
-}
-
-/** Reads until end of stream. */
-async function readAll(conn: Connection, timeoutMs = 5000): Promise<Uint8Array> {
-  const parts: number[] = [];
-  const buf = new Uint8Array(65536);
-  const timer = setTimeout(() => conn.close(), timeoutMs);
-  try {
-    for (;;) {
-      const r = await conn.read(buf);
-      if (r === null) break;
-      parts.push(...buf.subarray(0, r));
-    }
-  } finally {
-    clearTimeout(timer);
-  }
-  return new Uint8Array(parts);
 }
 
 const EXPECTED: Record<EchoMode, string> = {
