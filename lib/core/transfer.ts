@@ -293,12 +293,18 @@ export interface SendSummary {
   readonly mbPerSecond: number;
 }
 
-/** The exit code of a `send`: 0 all verified, 1 any refused or mismatched, else 3. */
-export function sendExitCode(summary: SendSummary): ExitCode {
+/**
+ * The exit code of a transfer, `send` or `receive`: 1 when any file was refused (exists, unsafe
+ * name, too large, size or sha256 mismatch), else 3 when any transfer broke, else 0.
+ */
+export function transferExitCode(summary: { refused: number; failed: number }): ExitCode {
   if (summary.refused > 0) return ExitCode.Negative;
   if (summary.failed > 0) return ExitCode.Failure;
   return ExitCode.Ok;
 }
+
+/** The exit code of a `send`: 0 all verified, 1 any refused or mismatched, else 3. */
+export const sendExitCode: (summary: SendSummary) => ExitCode = transferExitCode;
 
 /** How one incoming file fared in `receive`. */
 export type ReceiveStatus = "saved" | "refused" | "failed";
@@ -333,11 +339,7 @@ export interface ReceiveSummary {
 }
 
 /** The exit code of a `receive`: 0 everything saved, 1 any refused, 3 any broken transfer. */
-export function receiveExitCode(summary: ReceiveSummary): ExitCode {
-  if (summary.refused > 0) return ExitCode.Negative;
-  if (summary.failed > 0) return ExitCode.Failure;
-  return ExitCode.Ok;
-}
+export const receiveExitCode: (summary: ReceiveSummary) => ExitCode = transferExitCode;
 
 /** Megabytes (10^6 bytes) per second, 0 for no time. */
 export function megabytesPerSecond(bytes: number, seconds: number): number {
