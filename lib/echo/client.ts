@@ -272,7 +272,8 @@ function watchdog(run: Run, conn: Connection, state: { since: number | null }) {
   };
 }
 
-async function open(run: Run): Promise<Connection> {
+/** Connects to the target; undefined when the run was stopped before the connection was made. */
+async function open(run: Run): Promise<Connection | undefined> {
   const t = run.options.target;
   try {
     const conn = await run.adapter.connect(
@@ -289,7 +290,7 @@ async function open(run: Run): Promise<Connection> {
     conn.setNoDelay(true);
     return conn;
   } catch (error) {
-    if (error instanceof NetError && error.code === "ABORTED") throw new Stopped();
+    if (error instanceof NetError && error.code === "ABORTED") return undefined;
     throw error;
   }
 }
@@ -310,13 +311,8 @@ function targetText(run: Run): string {
 
 /** TCP/Unix ping-pong: send one message, read its echo whole, verify, repeat. */
 async function pingWorker(run: Run, connection: number): Promise<void> {
-  let conn: Connection;
-  try {
-    conn = await open(run);
-  } catch (error) {
-    if (error instanceof Stopped) return;
-    throw error;
-  }
+  const conn = await open(run);
+  if (!conn) return;
   const state = { since: null as number | null };
   const dog = watchdog(run, conn, state);
   const framed = run.options.framed ?? false;
@@ -430,13 +426,8 @@ function mismatchAt(
 
 /** TCP/Unix bulk: write the pattern while reading it back, verifying every byte. */
 async function streamWorker(run: Run, connection: number): Promise<void> {
-  let conn: Connection;
-  try {
-    conn = await open(run);
-  } catch (error) {
-    if (error instanceof Stopped) return;
-    throw error;
-  }
+  const conn = await open(run);
+  if (!conn) return;
   const state = { since: performance.now() as number | null };
   const dog = watchdog(run, conn, state);
   const total = run.options.totalBytes ??
