@@ -222,7 +222,7 @@ describe("netdiag resolve and reverse", () => {
     });
 
     test(`[${target}] resolve --source all shows hosts, DNS and getaddrinfo side by side`, async () => {
-      const { code, items } = await json(target, [
+      const args = [
         "resolve",
         "--source",
         "all",
@@ -231,23 +231,15 @@ describe("netdiag resolve and reverse", () => {
         "--hosts-file",
         hostsFile,
         "host.test",
-      ]);
+      ];
+      const { code, items } = await json(target, args);
       assert.equal(code, 0);
       const bySource = Object.fromEntries(items[0].answers.map((a) => [a.source, a]));
       assert.deepEqual(Object.keys(bySource), ["hosts", "dns", "system"]);
       assert.equal(bySource.hosts.addresses[0].address, "10.9.9.9");
       assert.equal(bySource.dns.addresses[0].address, "10.0.0.2");
       assert.equal(items[0].agree, false);
-      const human = await runNetdiag(target, [
-        "resolve",
-        "--source",
-        "all",
-        "--server",
-        dns.server,
-        "--hosts-file",
-        hostsFile,
-        "host.test",
-      ]);
+      const human = await runNetdiag(target, args);
       assert.match(human.stdout, /^ {2}hosts +10\.9\.9\.9, 10\.9\.9\.10, fd00::9 /m);
       assert.match(human.stdout, /^ {2}dns +10\.0\.0\.2, fd00::2 /m);
       assert.match(human.stdout, /the sources disagree/);
