@@ -105,6 +105,29 @@ export function firstDifference(expected: Uint8Array, actual: Uint8Array): numbe
   return expected.length === actual.length ? -1 : n;
 }
 
+/**
+ * The first `i < length` where `actual[i]` differs from `expected[expectedStart + i]`, or -1 when
+ * all `length` bytes match. The same answer as {@link firstDifference} on the two windows, without
+ * making views of them: cheaper for the short echoes of a ping-pong.
+ */
+export function firstDifferenceAt(
+  expected: Uint8Array,
+  expectedStart: number,
+  actual: Uint8Array,
+  length: number,
+): number {
+  if (length >= NATIVE_COMPARE_BYTES) {
+    return firstDifference(
+      expected.subarray(expectedStart, expectedStart + length),
+      actual.subarray(0, length),
+    );
+  }
+  for (let i = 0; i < length; i++) {
+    if (expected[expectedStart + i] !== actual[i]) return i;
+  }
+  return -1;
+}
+
 /** Writes the UDP sequence header (run id, sequence number; big-endian) into a payload. */
 export function writeSequence(payload: Uint8Array, runId: number, seq: number): void {
   const view = new DataView(payload.buffer, payload.byteOffset, UDP_SEQUENCE_BYTES);

@@ -7,6 +7,7 @@ import {
   echoTestExitCode,
   type EchoTestResult,
   firstDifference,
+  firstDifferenceAt,
   makePattern,
   parseHostPort,
   payloadOffset,
@@ -212,4 +213,20 @@ test("firstDifference() compares word by word when aligned and still finds the e
   other.set(raw.subarray(0, 256), 1);
   other[1 + 77] ^= 1;
   assert.equal(firstDifference(raw.subarray(0, 256), other.subarray(1, 257)), 77);
+});
+
+test("firstDifferenceAt() agrees with firstDifference() on windows, short and long", () => {
+  const expected = new Uint8Array(2000);
+  crypto.getRandomValues(expected);
+  for (const [start, length, flip] of [[0, 64, -1], [7, 64, 0], [100, 64, 63], [3, 1000, 517]]) {
+    const actual = expected.slice(start, start + length);
+    if (flip >= 0) actual[flip] ^= 0x40;
+    const window = expected.subarray(start, start + length);
+    assert.equal(firstDifferenceAt(expected, start, actual, length), flip);
+    assert.equal(firstDifference(window, actual), flip);
+  }
+  // Only `length` bytes count: a difference beyond them is not seen.
+  const actual = expected.slice(10, 30);
+  actual[15] ^= 1;
+  assert.equal(firstDifferenceAt(expected, 10, actual, 15), -1);
 });
