@@ -53,7 +53,11 @@ import {
  * the defaults favour remote networks, where round trips make a wide window pay: 256 for Bun and
  * Deno's ceiling of 128 (see {@link MAX_CONCURRENCY}). A scan over several threads has the sum.
  */
-export const DEFAULT_CONCURRENCY: Record<NetAdapter["name"], number> = { deno: 128, node: 256 };
+export const DEFAULT_CONCURRENCY: Record<NetAdapter["name"], number> = {
+  deno: 128,
+  bun: 256,
+  node: 256,
+};
 
 /**
  * The widest window per thread and adapter. Deno 2.x (measured with 2.9.6) leaves connects beyond
@@ -61,7 +65,11 @@ export const DEFAULT_CONCURRENCY: Record<NetAdapter["name"], number> = { deno: 1
  * ports into false `filtered` results at the timeout; each Deno thread's window is therefore
  * capped at 128.
  */
-export const MAX_CONCURRENCY: Record<NetAdapter["name"], number> = { deno: 128, node: 65_536 };
+export const MAX_CONCURRENCY: Record<NetAdapter["name"], number> = {
+  deno: 128,
+  bun: 65_536,
+  node: 65_536,
+};
 
 /**
  * By default a scan is split over threads only if each gets at least this many probes (a

@@ -90,21 +90,39 @@ function fromDenoAddr(addr: Deno.Addr): SocketAddress {
   };
 }
 
+/** `readChunk` starts with a buffer this small (idle connections stay cheap)… */
+const FIRST_CHUNK_BUFFER = 512;
+/** …and grows it fourfold whenever a read fills it, up to this. */
+const MAX_CHUNK_BUFFER = 256 * 1024;
+
 function wrapConn(conn: Deno.Conn): Connection {
   let closed = false;
   const remote = fromDenoAddr(conn.remoteAddr);
   const where = formatAddress(remote);
+  let chunkBuffer: Uint8Array | undefined;
+  const read = async (buffer: Uint8Array): Promise<number | null> => {
+    if (closed) return null;
+    try {
+      return await conn.read(buffer);
+    } catch (error) {
+      if (closed) return null;
+      throw toNetError(error, "read", where);
+    }
+  };
   return {
     localAddr: fromDenoAddr(conn.localAddr),
     remoteAddr: remote,
-    async read(buffer) {
-      if (closed) return null;
-      try {
-        return await conn.read(buffer);
-      } catch (error) {
-        if (closed) return null;
-        throw toNetError(error, "read", where);
+    read,
+    async readChunk() {
+      let buffer = chunkBuffer ??= new Uint8Array(FIRST_CHUNK_BUFFER);
+      const n = await read(buffer);
+      if (n === null) return null;
+      const chunk = buffer.subarray(0, n);
+      // A full read means more is waiting: read bigger pieces next time.
+      if (n === buffer.length && buffer.length < MAX_CHUNK_BUFFER) {
+        chunkBuffer = buffer = new Uint8Array(buffer.length * 4);
       }
+      return chunk;
     },
     async write(data) {
       if (closed) throw new NetError("CLOSED", "write", where);

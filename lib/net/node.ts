@@ -124,6 +124,20 @@ function wrapSocket(socket: Socket, unixPath?: string): Connection {
         await new Promise<void>((resolve) => (wake = resolve));
       }
     },
+    async readChunk() {
+      for (;;) {
+        const chunk = queue.shift();
+        if (chunk) {
+          queued -= chunk.length;
+          if (queued < HIGH_WATER && socket.isPaused()) socket.resume();
+          return chunk;
+        }
+        if (closed) return null;
+        if (failure) throw failure;
+        if (ended) return null;
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
     write(data) {
       if (closed || socket.destroyed) return Promise.reject(new NetError("CLOSED", "write", where));
       return new Promise((resolve, reject) => {

@@ -159,6 +159,12 @@ export interface Connection {
    * Rejects with a {@link NetError} (`ECONNRESET`, `CLOSED`, …).
    */
   read(buffer: Uint8Array): Promise<number | null>;
+  /**
+   * Resolves to the next bytes received, as many as one read of the runtime gave, or null at end
+   * of stream. The view is the caller's until its next `read` or `readChunk` (where the runtime
+   * hands over buffers of its own, as Bun does, nothing is copied at all). Rejects as `read`.
+   */
+  readChunk(): Promise<Uint8Array | null>;
   /** Writes all of `data` (waits for the socket to take it). */
   write(data: Uint8Array): Promise<void>;
   /** Half-closes: no more writes; the peer reads end of stream; reads go on. */
@@ -274,8 +280,11 @@ export type ProbeConnectOutcome =
 
 /** One runtime's implementation of netdiag's socket operations. */
 export interface NetAdapter {
-  /** Implementation name: `deno` or `node` (node:net / node:dgram, used on Bun). */
-  readonly name: "deno" | "node";
+  /**
+   * Implementation name: `deno`, `bun` (Bun's sockets for streams, node:dgram for UDP) or `node`
+   * (node:net / node:dgram; runs on Bun and under Deno's node layer, for the contract tests).
+   */
+  readonly name: "deno" | "bun" | "node";
   /** Opens a TCP or Unix stream connection. */
   connect(options: ConnectOptions): Promise<Connection>;
   /** Listens for TCP or Unix stream connections. */

@@ -1,6 +1,6 @@
 /**
  * One contract for every socket implementation the running runtime can load: under Deno both
- * the Deno and the node:net/node:dgram adapters, under Bun the node one.
+ * the Deno and the node:net/node:dgram adapters, under Bun the Bun one and the node one.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -15,6 +15,7 @@ import { readAll } from "../support/conn.ts";
 
 const adapters: NetAdapter[] = [(await import("../../lib/net/node.ts")).nodeAdapter];
 if ("Deno" in globalThis) adapters.unshift((await import("../../lib/net/deno.ts")).denoAdapter);
+if ("Bun" in globalThis) adapters.unshift((await import("../../lib/net/bun.ts")).bunAdapter);
 
 async function echoOnce(conn: Connection): Promise<void> {
   const buf = new Uint8Array(65536);
@@ -49,6 +50,34 @@ for (const net of adapters) {
     assert.deepEqual(await readAll(conn), payload);
     conn.close();
     await served;
+    listener.close();
+  });
+
+  test(`[${net.name}] readChunk delivers every byte in order, then null at end of stream`, async () => {
+    const listener = await net.listen({ transport: "tcp", hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as { port: number }).port;
+    const received = listener.accept().then(async (conn) => {
+      const parts: Uint8Array[] = [];
+      let chunks = 0;
+      for (;;) {
+        const chunk = await conn.readChunk();
+        if (chunk === null) break;
+        assert.ok(chunk.length > 0, "a chunk is never empty");
+        parts.push(chunk.slice()); // the view is ours only until the next read
+        chunks++;
+      }
+      conn.close();
+      return { bytes: Buffer.concat(parts), chunks };
+    });
+    const conn = await net.connect({ transport: "tcp", hostname: "127.0.0.1", port });
+    const payload = new Uint8Array(3_000_000).map((_, i) => (i * 7) % 253);
+    await conn.write(payload);
+    await conn.closeWrite();
+    const { bytes, chunks } = await received;
+    assert.equal(bytes.length, payload.length);
+    assert.ok(bytes.equals(payload), "the bytes read are the bytes written");
+    assert.ok(chunks > 1, `3 MB come in more than one chunk (got ${chunks})`);
+    conn.close();
     listener.close();
   });
 

@@ -34,6 +34,7 @@ function scripted(steps: Step[], datagram?: Partial<DatagramSocket>) {
         localAddr: { transport: "tcp", hostname: "127.0.0.1", port: step.localPort },
         remoteAddr: remote,
         read: () => Promise.resolve(null),
+        readChunk: () => Promise.resolve(null),
         write: () => Promise.resolve(),
         closeWrite: () => Promise.resolve(),
         close: () => {},
