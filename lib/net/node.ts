@@ -1,9 +1,8 @@
 /**
- * The socket adapter on node:net and node:dgram, used on Bun (whose own Bun.connect cannot be
- * aborted: a pending connect would keep the process alive). Also loads under Deno's node
- * compatibility layer, so the contract tests run it on both runtimes. Probe connects are the
- * exception: on Bun they use Bun.connect, more than twice as fast as node:net, see
- * {@link probeConnect}.
+ * The socket adapter on node:net and node:dgram. On Bun, `bun.ts` takes its UDP sockets and probe
+ * connects from here (its streams are Bun's own sockets). Also loads under Deno's node
+ * compatibility layer, so the contract tests run it on both runtimes. Probe connects use
+ * Bun.connect where it exists, more than twice as fast as node:net, see {@link probeConnect}.
  * @module
  */
 import { createSocket, type Socket as UdpSocket } from "node:dgram";

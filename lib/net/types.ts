@@ -1,7 +1,9 @@
 /**
  * The socket adapter contract: the only way netdiag does network I/O. Implementations:
- * `deno.ts` (Deno.connect / Deno.listen / Deno.listenDatagram) and `node.ts` (node:net /
- * node:dgram, used on Bun). Obtain one with `netAdapter()` from `lib/net/mod.ts`.
+ * `deno.ts` (Deno.connect / Deno.listen / Deno.listenDatagram), `bun.ts` (Bun.listen / Bun.connect
+ * for streams; used on Bun) and `node.ts` (node:net / node:dgram: Bun's UDP and probe connects, and
+ * a second implementation the contract tests run on both runtimes). Obtain one with `netAdapter()`
+ * from `lib/net/mod.ts`.
  */
 
 /** A socket address: an IP endpoint or a Unix socket path. */
