@@ -487,7 +487,11 @@ class EchoServerImpl implements EchoServer {
         session.bytesOut += reply.length;
         this.#bytesOut += reply.length;
       }
-      if (n === buffer.length && buffer.length < MAX_BUFFER) buffer = new Uint8Array(n * 4);
+      // Half a buffer or more per read: data is streaming, read bigger pieces (idle clients
+      // keep a small one).
+      if (n * 2 >= buffer.length && buffer.length < MAX_BUFFER) {
+        buffer = new Uint8Array(Math.min(buffer.length * 4, MAX_BUFFER));
+      }
     }
     if (decoder.midFrame) {
       try {

@@ -92,7 +92,7 @@ function fromDenoAddr(addr: Deno.Addr): SocketAddress {
 
 /** `readChunk` starts with a buffer this small (idle connections stay cheap)… */
 const FIRST_CHUNK_BUFFER = 512;
-/** …and grows it fourfold whenever a read fills it, up to this. */
+/** …and grows it fourfold whenever a read fills half of it or more, up to this. */
 const MAX_CHUNK_BUFFER = 256 * 1024;
 
 function wrapConn(conn: Deno.Conn): Connection {
@@ -118,9 +118,10 @@ function wrapConn(conn: Deno.Conn): Connection {
       const n = await read(buffer);
       if (n === null) return null;
       const chunk = buffer.subarray(0, n);
-      // A full read means more is waiting: read bigger pieces next time.
-      if (n === buffer.length && buffer.length < MAX_CHUNK_BUFFER) {
-        chunkBuffer = buffer = new Uint8Array(buffer.length * 4);
+      // A read that fills half the buffer or more means data is streaming: read bigger pieces
+      // next time (waiting for a read that fills it exactly can stall the growth for good).
+      if (n * 2 >= buffer.length && buffer.length < MAX_CHUNK_BUFFER) {
+        chunkBuffer = buffer = new Uint8Array(Math.min(buffer.length * 4, MAX_CHUNK_BUFFER));
       }
       return chunk;
     },
