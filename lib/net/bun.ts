@@ -7,8 +7,7 @@
  * SYN within minutes; netdiag's process exits before that).
  * @module
  */
-import { lstatSync, unlinkSync } from "node:fs";
-import { nodeAdapter } from "./node.ts";
+import { nodeAdapter, removeSocketFile, streamAddress, toNetError, unwrapHost } from "./node.ts";
 import {
   type Connection,
   type ConnectOptions,
@@ -17,9 +16,7 @@ import {
   type ListenOptions,
   type NetAdapter,
   NetError,
-  type NetOperation,
   type SocketAddress,
-  toNetErrorCode,
 } from "./types.ts";
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -72,16 +69,6 @@ function bunApi(): BunApi {
   const bun = (globalThis as { Bun?: BunApi }).Bun;
   if (!bun) throw new Error("the bun socket adapter needs the Bun runtime");
   return bun;
-}
-
-function toNetError(error: unknown, operation: NetOperation, address: string): NetError {
-  if (error instanceof NetError) return error;
-  const code = (error as { code?: string })?.code;
-  return new NetError(toNetErrorCode(code), operation, address, { cause: error, systemCode: code });
-}
-
-function unwrapHost(hostname: string): string {
-  return hostname.startsWith("[") && hostname.endsWith("]") ? hostname.slice(1, -1) : hostname;
 }
 
 /** A write the kernel has not taken whole yet. */
@@ -333,9 +320,7 @@ const ignore = () => {};
 
 function connect(options: ConnectOptions): Promise<Connection> {
   const unixPath = options.transport === "unix" ? options.path : undefined;
-  const where = options.transport === "unix"
-    ? options.path
-    : formatAddress({ hostname: unwrapHost(options.hostname), port: options.port });
+  const where = streamAddress(options);
   if (options.signal?.aborted) return Promise.reject(new NetError("ABORTED", "connect", where));
   return new Promise((resolve, reject) => {
     const giveUp = (error: NetError) => {
@@ -370,9 +355,7 @@ function connect(options: ConnectOptions): Promise<Connection> {
 
 function listen(options: ListenOptions): Promise<Listener> {
   const unixPath = options.transport === "unix" ? options.path : undefined;
-  const where = options.transport === "unix"
-    ? options.path
-    : formatAddress({ hostname: unwrapHost(options.hostname), port: options.port });
+  const where = streamAddress(options);
   const ready: Connection[] = [];
   const waiters: { resolve(c: Connection): void; reject(e: Error): void }[] = [];
   let closed = false;
@@ -431,13 +414,6 @@ function listen(options: ListenOptions): Promise<Listener> {
       for (const c of ready.splice(0)) c.close();
     },
   });
-}
-
-/** Removes a Unix listener's socket file, if the path still holds a socket. */
-function removeSocketFile(path: string): void {
-  try {
-    if (lstatSync(path).isSocket()) unlinkSync(path);
-  } catch { /* gone already */ }
 }
 
 /** The Bun implementation of {@link NetAdapter}: Bun's sockets for streams, node.ts's for UDP. */

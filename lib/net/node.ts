@@ -33,13 +33,22 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /** Pause reading from the kernel once this many bytes wait unread. */
 const HIGH_WATER = 1 << 20;
 
-function toNetError(error: unknown, operation: NetOperation, address: string): NetError {
+/** A runtime's error as a {@link NetError} for `operation` on `address` (kept as is if it is one). */
+export function toNetError(error: unknown, operation: NetOperation, address: string): NetError {
   if (error instanceof NetError) return error;
   const code = (error as { code?: string })?.code;
   return new NetError(toNetErrorCode(code), operation, address, { cause: error, systemCode: code });
 }
 
-function unwrapHost(hostname: string): string {
+/** A stream connect's or listen's address as text, for messages (`127.0.0.1:22`, `/run/x.sock`). */
+export function streamAddress(options: ConnectOptions | ListenOptions): string {
+  return options.transport === "unix"
+    ? options.path
+    : formatAddress({ hostname: unwrapHost(options.hostname), port: options.port });
+}
+
+/** An IPv6 literal without its brackets (`[::1]` → `::1`); other names unchanged. */
+export function unwrapHost(hostname: string): string {
   return hostname.startsWith("[") && hostname.endsWith("]") ? hostname.slice(1, -1) : hostname;
 }
 
@@ -164,9 +173,7 @@ function wrapSocket(socket: Socket, unixPath?: string): Connection {
 
 function connect(options: ConnectOptions): Promise<Connection> {
   const unixPath = options.transport === "unix" ? options.path : undefined;
-  const where = options.transport === "unix"
-    ? options.path
-    : formatAddress({ hostname: unwrapHost(options.hostname), port: options.port });
+  const where = streamAddress(options);
   if (options.signal?.aborted) return Promise.reject(new NetError("ABORTED", "connect", where));
   return new Promise((resolve, reject) => {
     const socket = options.transport === "unix"
@@ -205,9 +212,7 @@ function connect(options: ConnectOptions): Promise<Connection> {
 }
 
 function listen(options: ListenOptions): Promise<Listener> {
-  const where = options.transport === "unix"
-    ? options.path
-    : formatAddress({ hostname: unwrapHost(options.hostname), port: options.port });
+  const where = streamAddress(options);
   const unixPath = options.transport === "unix" ? options.path : undefined;
   return new Promise((resolve, reject) => {
     const server: Server = createServer({ allowHalfOpen: true, noDelay: true });
@@ -346,7 +351,7 @@ function bindDatagram(options: DatagramOptions): Promise<DatagramSocket> {
 }
 
 /** Removes a Unix listener's socket file, if the path still holds a socket. */
-function removeSocketFile(path: string): void {
+export function removeSocketFile(path: string): void {
   try {
     if (lstatSync(path).isSocket()) unlinkSync(path);
   } catch { /* gone already */ }
