@@ -79,8 +79,6 @@ export interface EchoServer {
   readonly openConnections: number;
 }
 
-const FIRST_BUFFER = 512;
-const MAX_BUFFER = 256 * 1024;
 const MAX_UDP_PEERS = 10_000;
 const MAX_DATAGRAM = 65_536;
 const REJECT_WRITE_MS = 1000;
@@ -447,17 +445,18 @@ class EchoServerImpl implements EchoServer {
   async #serveFramed(session: Session, replier: Replier): Promise<void> {
     const { conn } = session;
     const decoder = new FrameDecoder(this.#limits);
-    let buffer = new Uint8Array(FIRST_BUFFER);
     for (;;) {
-      const n = await conn.read(buffer);
-      if (n === null) break;
+      // The decoder keeps nothing of a chunk past the replies below, written before the next read.
+      const chunk = await conn.readChunk();
+      if (chunk === null) break;
+      const n = chunk.length;
       session.lastActivity = performance.now();
       session.bytesIn += n;
       this.#bytesIn += n;
       const events: FrameEvent[] = [];
       let failure: FrameError | undefined;
       try {
-        decoder.pushInto(buffer.subarray(0, n), events);
+        decoder.pushInto(chunk, events);
       } catch (error) {
         if (!(error instanceof FrameError)) throw error;
         failure = error;
@@ -486,11 +485,6 @@ class EchoServerImpl implements EchoServer {
         session.lastActivity = performance.now();
         session.bytesOut += reply.length;
         this.#bytesOut += reply.length;
-      }
-      // Half a buffer or more per read: data is streaming, read bigger pieces (idle clients
-      // keep a small one).
-      if (n * 2 >= buffer.length && buffer.length < MAX_BUFFER) {
-        buffer = new Uint8Array(Math.min(buffer.length * 4, MAX_BUFFER));
       }
     }
     if (decoder.midFrame) {
