@@ -8,6 +8,7 @@
  * @module
  */
 import { nodeAdapter, removeSocketFile, streamAddress, toNetError, unwrapHost } from "./node.ts";
+import { ReceiveQueue } from "./receive_queue.ts";
 import {
   type Connection,
   type ConnectOptions,
@@ -20,8 +21,6 @@ import {
 } from "./types.ts";
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-/** Pause reading from the kernel once this many bytes wait unread. */
-const HIGH_WATER = 1 << 20;
 
 /** The part of a Bun socket that this adapter uses (Bun's types are not a dependency). */
 interface BunSocket {
@@ -87,18 +86,14 @@ class BunStream implements Connection {
   readonly #socket: BunSocket;
   readonly #where: string;
   readonly #unix: boolean;
-  #queue: Uint8Array[] = [];
-  #queued = 0;
-  #paused = false;
-  #ended = false;
+  readonly #received: ReceiveQueue;
   #closed = false;
-  #failure: NetError | undefined;
-  #wake: (() => void) | undefined;
   #writes: PendingWrite[] = [];
   #flushed: (() => void) | undefined;
 
   constructor(socket: BunSocket, unixPath?: string) {
     this.#socket = socket;
+    this.#received = new ReceiveQueue(socket);
     this.#unix = unixPath !== undefined;
     if (unixPath !== undefined) {
       this.localAddr = this.remoteAddr = { transport: "unix", path: unixPath };
@@ -117,35 +112,20 @@ class BunStream implements Connection {
     this.#where = formatAddress(this.remoteAddr);
   }
 
-  #notify(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
-  }
-
   /** Bun delivered bytes (a buffer of their own). */
   onData(chunk: Uint8Array): void {
-    if (this.#closed) return;
-    this.#queue.push(chunk);
-    this.#queued += chunk.length;
-    if (this.#queued >= HIGH_WATER && !this.#paused) {
-      this.#paused = true;
-      this.#socket.pause();
-    }
-    this.#notify();
+    this.#received.push(chunk);
   }
 
   /** The peer half-closed, or the socket closed (with an error when it failed). */
   onEnd(error?: Error): void {
-    if (error && !this.#failure) this.#failure = toNetError(error, "read", this.#where);
-    this.#ended = true;
-    this.#notify();
+    this.#received.end(error && toNetError(error, "read", this.#where));
   }
 
   /** The socket is gone: writes still waiting fail. */
   onClose(error?: Error): void {
     this.onEnd(error);
-    this.#failWrites(this.#failure ?? new NetError("EPIPE", "write", this.#where));
+    this.#failWrites(this.#received.failure ?? new NetError("EPIPE", "write", this.#where));
   }
 
   /** The kernel takes bytes again: go on with the waiting writes. */
@@ -178,56 +158,19 @@ class BunStream implements Connection {
     this.#flushedNow();
   }
 
-  #take(buffer: Uint8Array): number {
-    const queue = this.#queue;
-    let n = 0;
-    while (n < buffer.length && queue.length > 0) {
-      const head = queue[0];
-      const k = Math.min(head.length, buffer.length - n);
-      buffer.set(k === head.length ? head : head.subarray(0, k), n);
-      n += k;
-      if (k === head.length) queue.shift();
-      else queue[0] = head.subarray(k);
-    }
-    this.#queued -= n;
-    if (this.#paused && this.#queued < HIGH_WATER) {
-      this.#paused = false;
-      this.#socket.resume();
-    }
-    return n;
+  read(buffer: Uint8Array): Promise<number | null> {
+    return this.#received.read(buffer);
   }
 
-  async read(buffer: Uint8Array): Promise<number | null> {
-    for (;;) {
-      if (this.#queue.length > 0) return this.#take(buffer);
-      if (this.#closed) return null;
-      if (this.#failure) throw this.#failure;
-      if (this.#ended) return null;
-      await new Promise<void>((resolve) => (this.#wake = resolve));
-    }
-  }
-
-  async readChunk(): Promise<Uint8Array | null> {
-    for (;;) {
-      const chunk = this.#queue.shift();
-      if (chunk) {
-        this.#queued -= chunk.length;
-        if (this.#paused && this.#queued < HIGH_WATER) {
-          this.#paused = false;
-          this.#socket.resume();
-        }
-        return chunk;
-      }
-      if (this.#closed) return null;
-      if (this.#failure) throw this.#failure;
-      if (this.#ended) return null;
-      await new Promise<void>((resolve) => (this.#wake = resolve));
-    }
+  readChunk(): Promise<Uint8Array | null> {
+    return this.#received.readChunk();
   }
 
   write(data: Uint8Array): Promise<void> {
     if (this.#closed) return Promise.reject(new NetError("CLOSED", "write", this.#where));
-    if (this.#failure) return Promise.reject(new NetError("EPIPE", "write", this.#where));
+    if (this.#received.failure) {
+      return Promise.reject(new NetError("EPIPE", "write", this.#where));
+    }
     let rest = data;
     if (this.#writes.length === 0) {
       const n = this.#socket.write(data);
@@ -251,7 +194,7 @@ class BunStream implements Connection {
     this.#closed = true;
     this.#socket.end();
     this.#failWrites(new NetError("CLOSED", "write", this.#where));
-    this.#notify();
+    this.#received.close();
   }
 
   setNoDelay(noDelay: boolean): void {

@@ -28,10 +28,9 @@ import {
   toNetErrorCode,
 } from "./types.ts";
 import { DeadlineSweep, type Expiring } from "./deadline_sweep.ts";
+import { ReceiveQueue } from "./receive_queue.ts";
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-/** Pause reading from the kernel once this many bytes wait unread. */
-const HIGH_WATER = 1 << 20;
 
 /** A runtime's error as a {@link NetError} for `operation` on `address` (kept as is if it is one). */
 export function toNetError(error: unknown, operation: NetOperation, address: string): NetError {
@@ -75,77 +74,18 @@ function socketAddresses(socket: Socket, unixPath?: string) {
 function wrapSocket(socket: Socket, unixPath?: string): Connection {
   const { local, remote } = socketAddresses(socket, unixPath);
   const where = formatAddress(remote);
-  const queue: Uint8Array[] = [];
-  let queued = 0;
-  let ended = false;
-  let failure: NetError | undefined;
+  const received = new ReceiveQueue(socket);
   let closed = false;
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-  socket.on("data", (chunk: Uint8Array) => {
-    queue.push(chunk);
-    queued += chunk.length;
-    if (queued >= HIGH_WATER) socket.pause();
-    notify();
-  });
-  socket.on("end", () => {
-    ended = true;
-    notify();
-  });
-  socket.on("error", (error) => {
-    failure ??= toNetError(error, "read", where);
-    notify();
-  });
-  socket.on("close", () => {
-    ended = true;
-    notify();
-  });
-
-  const take = (buffer: Uint8Array): number => {
-    let n = 0;
-    while (n < buffer.length && queue.length > 0) {
-      const head = queue[0];
-      const k = Math.min(head.length, buffer.length - n);
-      buffer.set(head.subarray(0, k), n);
-      n += k;
-      if (k === head.length) queue.shift();
-      else queue[0] = head.subarray(k);
-    }
-    queued -= n;
-    if (queued < HIGH_WATER && socket.isPaused()) socket.resume();
-    return n;
-  };
+  socket.on("data", (chunk: Uint8Array) => received.push(chunk));
+  socket.on("end", () => received.end());
+  socket.on("error", (error) => received.end(toNetError(error, "read", where)));
+  socket.on("close", () => received.end());
 
   return {
     localAddr: local,
     remoteAddr: remote,
-    async read(buffer) {
-      for (;;) {
-        if (queue.length > 0) return take(buffer);
-        if (closed) return null;
-        if (failure) throw failure;
-        if (ended) return null;
-        await new Promise<void>((resolve) => (wake = resolve));
-      }
-    },
-    async readChunk() {
-      for (;;) {
-        const chunk = queue.shift();
-        if (chunk) {
-          queued -= chunk.length;
-          if (queued < HIGH_WATER && socket.isPaused()) socket.resume();
-          return chunk;
-        }
-        if (closed) return null;
-        if (failure) throw failure;
-        if (ended) return null;
-        await new Promise<void>((resolve) => (wake = resolve));
-      }
-    },
+    read: (buffer) => received.read(buffer),
+    readChunk: () => received.readChunk(),
     write(data) {
       if (closed || socket.destroyed) return Promise.reject(new NetError("CLOSED", "write", where));
       return new Promise((resolve, reject) => {
@@ -163,7 +103,7 @@ function wrapSocket(socket: Socket, unixPath?: string): Connection {
       if (closed) return;
       closed = true;
       socket.destroy();
-      notify();
+      received.close();
     },
     setNoDelay(noDelay) {
       if (unixPath === undefined) socket.setNoDelay(noDelay);

@@ -1,0 +1,58 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ReceiveQueue } from "../../lib/net/receive_queue.ts";
+import { NetError } from "../../lib/net/types.ts";
+
+function flow() {
+  const calls: string[] = [];
+  return { calls, pause: () => calls.push("pause"), resume: () => calls.push("resume") };
+}
+
+test("ReceiveQueue read() splits and joins chunks in order; readChunk() hands a chunk over", async () => {
+  const q = new ReceiveQueue(flow());
+  q.push(new Uint8Array([1, 2, 3]));
+  q.push(new Uint8Array([4, 5]));
+  const buffer = new Uint8Array(4);
+  assert.equal(await q.read(buffer), 4);
+  assert.deepEqual([...buffer], [1, 2, 3, 4]);
+  assert.deepEqual([...(await q.readChunk())!], [5]);
+  q.end();
+  assert.equal(await q.read(buffer), null);
+  assert.equal(await q.readChunk(), null);
+});
+
+test("ReceiveQueue pauses its socket past 1 MiB unread and resumes once read below it", async () => {
+  const f = flow();
+  const q = new ReceiveQueue(f);
+  q.push(new Uint8Array(700_000));
+  assert.deepEqual(f.calls, []);
+  q.push(new Uint8Array(700_000));
+  q.push(new Uint8Array(10));
+  assert.deepEqual(f.calls, ["pause"], "paused once");
+  await q.readChunk();
+  assert.deepEqual(f.calls, ["pause", "resume"]);
+});
+
+test("ReceiveQueue delivers queued bytes before a failure, then rejects with it", async () => {
+  const q = new ReceiveQueue(flow());
+  const reading = q.readChunk();
+  q.push(new Uint8Array([9]));
+  assert.deepEqual([...(await reading)!], [9], "a waiting read wakes for data");
+  q.push(new Uint8Array([7]));
+  q.end(new NetError("ECONNRESET", "read", "127.0.0.1:1"));
+  assert.deepEqual([...(await q.readChunk())!], [7]);
+  await assert.rejects(q.readChunk(), (e: unknown) => (e as NetError).code === "ECONNRESET");
+});
+
+test("ReceiveQueue after close(): queued bytes still read, nothing new queued, then null", async () => {
+  const q = new ReceiveQueue(flow());
+  q.push(new Uint8Array([1]));
+  const waiting = new ReceiveQueue(flow());
+  const pending = waiting.readChunk();
+  waiting.close();
+  assert.equal(await pending, null, "a waiting read ends at close");
+  q.close();
+  q.push(new Uint8Array([2]));
+  assert.deepEqual([...(await q.readChunk())!], [1]);
+  assert.equal(await q.readChunk(), null);
+});
