@@ -16,6 +16,13 @@ export interface FlowControl {
   resume(): void;
 }
 
+/** A read waiting for bytes: `buffer` for `read`, none for `readChunk`. */
+interface Waiter {
+  buffer: Uint8Array | undefined;
+  resolve(value: Uint8Array | number | null): void;
+  reject(reason: unknown): void;
+}
+
 /** Received chunks waiting for `read` / `readChunk`; one per connection. */
 export class ReceiveQueue implements Pick<Connection, "read" | "readChunk"> {
   readonly #flow: FlowControl;
@@ -25,7 +32,7 @@ export class ReceiveQueue implements Pick<Connection, "read" | "readChunk"> {
   #ended = false;
   #closed = false;
   #failure: NetError | undefined;
-  #wake: (() => void) | undefined;
+  #waiter: Waiter | undefined;
 
   /** A queue that pauses and resumes `flow`. */
   constructor(flow: FlowControl) {
@@ -62,8 +69,33 @@ export class ReceiveQueue implements Pick<Connection, "read" | "readChunk"> {
     this.#notify();
   }
 
-  async read(buffer: Uint8Array): Promise<number | null> {
-    if (!(await this.#ready())) return null;
+  read(buffer: Uint8Array): Promise<number | null> {
+    if (this.#chunks.length > 0) return Promise.resolve(this.#copyInto(buffer));
+    return this.#settled() ?? this.#wait<number>(buffer);
+  }
+
+  readChunk(): Promise<Uint8Array | null> {
+    if (this.#chunks.length > 0) return Promise.resolve(this.#shift());
+    return this.#settled() ?? this.#wait<Uint8Array>(undefined);
+  }
+
+  /** With nothing queued: null at end of stream or close, the failure, or undefined while open. */
+  #settled(): Promise<null> | undefined {
+    if (this.#closed) return Promise.resolve(null);
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (this.#ended) return Promise.resolve(null);
+    return undefined;
+  }
+
+  /** A read that waits; `push`, `end` and `close` settle it directly (no extra promise hops). */
+  #wait<T>(buffer: Uint8Array | undefined): Promise<T | null> {
+    return new Promise<T | null>((resolve, reject) => {
+      this.#waiter = { buffer, resolve: resolve as Waiter["resolve"], reject };
+    });
+  }
+
+  /** Copies queued bytes into `buffer` (as many as fit); the count copied. */
+  #copyInto(buffer: Uint8Array): number {
     const chunks = this.#chunks;
     let n = 0;
     while (n < buffer.length && chunks.length > 0) {
@@ -78,22 +110,11 @@ export class ReceiveQueue implements Pick<Connection, "read" | "readChunk"> {
     return n;
   }
 
-  async readChunk(): Promise<Uint8Array | null> {
-    if (!(await this.#ready())) return null;
+  /** Takes the first queued chunk whole. */
+  #shift(): Uint8Array {
     const chunk = this.#chunks.shift()!;
     this.#consumed(chunk.length);
     return chunk;
-  }
-
-  /** Waits for a chunk: true when one is queued, false at end of stream; throws a failure. */
-  async #ready(): Promise<boolean> {
-    for (;;) {
-      if (this.#chunks.length > 0) return true;
-      if (this.#closed) return false;
-      if (this.#failure) throw this.#failure;
-      if (this.#ended) return false;
-      await new Promise<void>((resolve) => (this.#wake = resolve));
-    }
   }
 
   #consumed(n: number): void {
@@ -104,9 +125,18 @@ export class ReceiveQueue implements Pick<Connection, "read" | "readChunk"> {
     }
   }
 
+  /** Settles a waiting read, if there is one and it can be settled now. */
   #notify(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
+    const waiter = this.#waiter;
+    if (waiter === undefined) return;
+    if (this.#chunks.length > 0) {
+      this.#waiter = undefined;
+      waiter.resolve(waiter.buffer ? this.#copyInto(waiter.buffer) : this.#shift());
+      return;
+    }
+    const settled = this.#settled();
+    if (settled === undefined) return;
+    this.#waiter = undefined;
+    settled.then(waiter.resolve, waiter.reject);
   }
 }

@@ -56,3 +56,16 @@ test("ReceiveQueue after close(): queued bytes still read, nothing new queued, t
   assert.deepEqual([...(await q.readChunk())!], [1]);
   assert.equal(await q.readChunk(), null);
 });
+
+test("ReceiveQueue settles a waiting read() with the bytes pushed, and a waiting read with a failure", async () => {
+  const q = new ReceiveQueue(flow());
+  const buffer = new Uint8Array(2);
+  const reading = q.read(buffer);
+  q.push(new Uint8Array([4, 5, 6]));
+  assert.equal(await reading, 2, "as many as fit");
+  assert.deepEqual([...buffer], [4, 5]);
+  assert.deepEqual([...(await q.readChunk())!], [6], "the rest stays queued");
+  const failing = q.read(buffer);
+  q.end(new NetError("ECONNRESET", "read", "127.0.0.1:1"));
+  await assert.rejects(failing, (e: unknown) => (e as NetError).code === "ECONNRESET");
+});
