@@ -12,6 +12,7 @@
  * The decoder accepts any split or coalescing of reads and streams bodies through in the pieces
  * they arrive in, so a body of any size passes in constant memory. Pure code: no I/O.
  */
+import { concatBytes } from "./bytes.ts";
 import { OperationalError, quote } from "./errors.ts";
 
 /** Bounds a decoder enforces, in bytes. */
@@ -303,7 +304,7 @@ export class FrameCollector {
       } else if (event.type === "body") {
         this.#parts.push(event.chunk.slice());
       } else {
-        frames.push({ header: this.#header!, body: concatBytes(this.#parts, this.#header!.size) });
+        frames.push({ header: this.#header!, body: concatBytes(this.#parts) });
         this.#header = undefined;
         this.#parts = [];
       }
@@ -326,15 +327,4 @@ export function decodeFrames(bytes: Uint8Array, limits: Partial<FrameLimits> = {
   const frames = collector.push(bytes);
   collector.finish();
   return frames;
-}
-
-function concatBytes(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

@@ -5,6 +5,7 @@
  * to hooks, never to the terminal.
  * @module
  */
+import { concatBytes } from "../core/bytes.ts";
 import { createReplier, type EchoMode, type Replier, replyTo } from "../core/echo_reply.ts";
 import type {
   ListeningRecord,
@@ -480,7 +481,7 @@ class EchoServerImpl implements EchoServer {
         return;
       }
       if (parts.length > 0) {
-        const reply = concat(parts);
+        const reply = concatBytes(parts);
         await conn.write(reply);
         session.lastActivity = performance.now();
         session.bytesOut += reply.length;
@@ -506,7 +507,7 @@ class EchoServerImpl implements EchoServer {
     session.error = error.message;
     this.#protocolErrors++;
     parts.push(encodeFrame({ error: error.message }, new Uint8Array()));
-    const reply = concat(parts);
+    const reply = concatBytes(parts);
     try {
       await withTimeout(session.conn.write(reply), REJECT_WRITE_MS);
       session.bytesOut += reply.length;
@@ -551,7 +552,7 @@ class EchoServerImpl implements EchoServer {
         try {
           const frames = decodeFrames(data, this.#limits);
           answered = frames.length;
-          reply = concat(frames.map((f) => {
+          reply = concatBytes(frames.map((f) => {
             const { size: _size, ...rest } = f.header;
             return encodeFrame(rest, replyTo(replier, f.body));
           }));
@@ -618,19 +619,6 @@ class EchoServerImpl implements EchoServer {
       end,
     });
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -22,6 +22,7 @@ import {
 } from "../core/dns_records.ts";
 import { type DnsServer, formatDnsServer } from "../core/dns_server.ts";
 import { sameName } from "../core/dns_name.ts";
+import { concatBytes } from "../core/bytes.ts";
 import { netAdapter } from "./adapter.ts";
 import { type DatagramSocket, describeNetErrorCode, type NetAdapter, NetError } from "./types.ts";
 
@@ -343,7 +344,8 @@ export class DnsClient {
       const buffer = new Uint8Array(65537);
       for (;;) {
         if (have >= 2) {
-          const all = concat(chunks, have);
+          const all = concatBytes(chunks);
+          chunks.splice(0, chunks.length, all);
           const want = 2 + ((all[0] << 8) | all[1]);
           if (have >= want) return decodeMessage(all.subarray(2, want));
         }
@@ -374,16 +376,4 @@ function truncatedHeader(bytes: Uint8Array): DnsMessage {
     authorities: [],
     additionals: [],
   };
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const all = new Uint8Array(total);
-  let off = 0;
-  for (const c of chunks) {
-    all.set(c, off);
-    off += c.length;
-  }
-  chunks.splice(0, chunks.length, all);
-  return all;
 }

@@ -17,7 +17,8 @@ import {
   waitForLine,
 } from "../support/cli.ts";
 import { startFilteredPort } from "../support/filtered_port.ts";
-import { type Connection, netAdapter } from "../../lib/net/mod.ts";
+import { netAdapter } from "../../lib/net/mod.ts";
+import { readAll } from "../support/conn.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -28,17 +29,6 @@ async function startListen(target: Target, args: string[], stdin = "") {
   const address = await waitForLine(child.stderr!, (l) => /listening on (\S+)/.exec(l)?.[1]);
   const done = collect(child, { stdin, timeoutMs: 20_000 });
   return { address, port: Number(address.split(":").pop()), done };
-}
-
-async function readAll(conn: Connection): Promise<Uint8Array> {
-  const chunks: number[] = [];
-  const buf = new Uint8Array(65536);
-  for (;;) {
-    const n = await conn.read(buf);
-    if (n === null) break;
-    chunks.push(...buf.subarray(0, n));
-  }
-  return Uint8Array.from(chunks);
 }
 
 /** A TCP server for one client: reads to EOF, then answers with `reply(input)` and closes. */

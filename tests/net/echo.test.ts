@@ -18,6 +18,7 @@ import { runEchoTest } from "../../lib/echo/client.ts";
 import { type EchoServer, startEchoServer } from "../../lib/echo/server.ts";
 import { type Connection, type NetAdapter, netAdapter } from "../../lib/net/mod.ts";
 import { readSequence } from "../../lib/core/echo_test.ts";
+import { concatBytes } from "../../lib/core/bytes.ts";
 import { readAll } from "../support/conn.ts";
 
 const enc = new TextEncoder();
@@ -236,7 +237,9 @@ test("echo server answers an oversized frame with an error frame, closes it, ser
   try {
     const good = await adapter.connect(target);
     const bad = await adapter.connect(target);
-    await bad.write(concat(encodeFrame({ n: 1 }, enc.encode("ok")), encodeFrameHead({}, 1001)));
+    await bad.write(
+      concatBytes([encodeFrame({ n: 1 }, enc.encode("ok")), encodeFrameHead({}, 1001)]),
+    );
     const frames = decodeFrames(await readAll(bad));
     assert.equal(frames.length, 2);
     assert.equal(dec.decode(frames[0].body), "ok");
@@ -482,13 +485,6 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void
     if (Date.now() > until) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, 10));
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 test("echo test over several UDP sockets counts no loss or reordering against a clean server", async () => {

@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, fromFileUrl, join } from "./paths.ts";
+import { concatBytes } from "../../lib/core/bytes.ts";
 
 /** How netdiag is started: `deno run main.ts` or the compiled binary. */
 export type Target = "deno" | "binary";
@@ -107,30 +108,19 @@ export function collect(child: ChildProcess, options: RunOptions = {}): Promise<
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      const stdoutBytes = concat(out);
+      const stdoutBytes = concatBytes(out);
       const decoder = new TextDecoder();
       resolve({
         code,
         signal,
         stdout: decoder.decode(stdoutBytes),
-        stderr: decoder.decode(concat(err)),
+        stderr: decoder.decode(concatBytes(err)),
         stdoutBytes,
       });
     });
     if (options.stdin !== undefined) child.stdin!.end(options.stdin);
     else child.stdin!.end();
   });
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const total = chunks.reduce((n, c) => n + c.length, 0);
-  const all = new Uint8Array(total);
-  let off = 0;
-  for (const c of chunks) {
-    all.set(c, off);
-    off += c.length;
-  }
-  return all;
 }
 
 /** Reads lines from a child's stdout or stderr until `match` returns a value, or times out. */

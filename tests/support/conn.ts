@@ -1,5 +1,6 @@
 /** Connection helpers for tests that talk to servers through the socket adapter. */
 import type { Connection } from "../../lib/net/types.ts";
+import { concatBytes } from "../../lib/core/bytes.ts";
 
 /** Reads until end of stream (closing the connection after `timeoutMs`, default 5 s). */
 export async function readAll(conn: Connection, timeoutMs = 5000): Promise<Uint8Array> {
@@ -15,11 +16,5 @@ export async function readAll(conn: Connection, timeoutMs = 5000): Promise<Uint8
   } finally {
     clearTimeout(timer);
   }
-  const out = new Uint8Array(chunks.reduce((a, c) => a + c.length, 0));
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }

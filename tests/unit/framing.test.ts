@@ -12,6 +12,7 @@ import {
   type FrameEvent,
 } from "../../lib/core/framing.ts";
 import { OperationalError } from "../../lib/core/errors.ts";
+import { concatBytes } from "../../lib/core/bytes.ts";
 
 const enc = new TextEncoder();
 
@@ -21,16 +22,6 @@ function rawFrame(headerBytes: Uint8Array, body: Uint8Array = new Uint8Array()):
   new DataView(out.buffer).setUint32(0, headerBytes.length, false);
   out.set(headerBytes, 4);
   out.set(body, 4 + headerBytes.length);
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
   return out;
 }
 
@@ -128,7 +119,7 @@ test("FrameDecoder decodes a frame stream identically when cut at every possible
     encodeFrame({}, new Uint8Array()),
     encodeFrame({ n: "é✓" }, new Uint8Array([0, 255, 10, 13])),
   ];
-  const bytes = concat(frames);
+  const bytes = concatBytes(frames);
   const whole = decodeInPieces(bytes, []);
   assert.equal(whole.length, 3);
   for (let a = 0; a <= bytes.length; a++) {
@@ -147,7 +138,7 @@ test("FrameDecoder decodes random frames identically under random splits and coa
       fc.array(frameArb, { maxLength: 6 }),
       fc.array(fc.nat(), { maxLength: 12 }),
       (frames, rawCuts) => {
-        const bytes = concat(frames.map((f) => encodeFrame(f.header, f.body)));
+        const bytes = concatBytes(frames.map((f) => encodeFrame(f.header, f.body)));
         const cuts = rawCuts.map((c) => c % (bytes.length + 1)).sort((x, y) => x - y);
         const decoded = decodeInPieces(bytes, cuts);
         assert.equal(decoded.length, frames.length);
@@ -164,7 +155,7 @@ test("FrameDecoder decodes random frames identically under random splits and coa
 test("every cut of a random frame stream decodes to the same frames", () => {
   fc.assert(
     fc.property(fc.array(frameArb, { minLength: 1, maxLength: 3 }), (frames) => {
-      const bytes = concat(frames.map((f) => encodeFrame(f.header, f.body)));
+      const bytes = concatBytes(frames.map((f) => encodeFrame(f.header, f.body)));
       const whole = decodeInPieces(bytes, []);
       for (let cut = 0; cut <= bytes.length; cut++) {
         assert.deepEqual(decodeInPieces(bytes, [cut]), whole);
@@ -175,7 +166,10 @@ test("every cut of a random frame stream decodes to the same frames", () => {
 });
 
 test("decodeFrames() returns whole frames with copied bodies", () => {
-  const bytes = concat([encodeFrame({ a: 1 }, enc.encode("xy")), encodeFrame({}, enc.encode("z"))]);
+  const bytes = concatBytes([
+    encodeFrame({ a: 1 }, enc.encode("xy")),
+    encodeFrame({}, enc.encode("z")),
+  ]);
   const frames = decodeFrames(bytes);
   assert.deepEqual(frames.map((f) => f.header), [{ a: 1, size: 2 }, { size: 1 }]);
   assert.deepEqual(frames.map((f) => new TextDecoder().decode(f.body)), ["xy", "z"]);
@@ -294,7 +288,7 @@ test("pushInto() keeps the frames decoded before a bad one", () => {
   assert.throws(
     () =>
       new FrameDecoder({ maxBodyBytes: 10 }).pushInto(
-        concat([good, encodeFrameHead({}, 11)]),
+        concatBytes([good, encodeFrameHead({}, 11)]),
         events,
       ),
     FrameError,

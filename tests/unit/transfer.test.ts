@@ -22,6 +22,7 @@ import {
   FrameDecoder,
 } from "../../lib/core/framing.ts";
 import { InputError } from "../../lib/core/errors.ts";
+import { concatBytes } from "../../lib/core/bytes.ts";
 
 const HASH = "a".repeat(64);
 const header = (over: Record<string, unknown> = {}) => ({
@@ -107,16 +108,6 @@ function run(machine: ReceiverMachine, bytes: Uint8Array, refuseOnOpen?: string)
   return actions;
 }
 
-const concat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-};
-
 test("ReceiverMachine opens, writes and commits a file, then finishes cleanly", () => {
   const m = new ReceiverMachine(100);
   const actions = run(m, encodeFrame(header(), new Uint8Array([7, 8, 9])));
@@ -135,10 +126,10 @@ test("ReceiverMachine commits a 0-byte file without any write", () => {
 
 test("ReceiverMachine skips a refused file's body and accepts the next file", () => {
   const m = new ReceiverMachine(100);
-  const bytes = concat(
+  const bytes = concatBytes([
     encodeFrame(header({ name: "../x" }), new Uint8Array([1, 2, 3])),
     encodeFrame(header({ name: "ok" }), new Uint8Array([4, 5, 6])),
-  );
+  ]);
   const actions = run(m, bytes);
   assert.deepEqual(actions.map((a) => a.type), ["ack", "skip", "none", "open", "write", "commit"]);
   const ack = actions[0];
