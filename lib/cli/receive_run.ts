@@ -582,6 +582,9 @@ class Session {
       case "commit": {
         const incoming = this.#incoming!;
         this.#incoming = undefined;
+        // Flushing and syncing a large file is the receiver's own work, not the sender's
+        // silence: the idle timer waits until the answer is sent.
+        clearTimeout(this.#timer);
         let problem: string | undefined;
         try {
           await incoming.writer.finish();
@@ -595,6 +598,7 @@ class Session {
           ? { ok: true, name: action.file.name }
           : { ok: false, name: action.file.name, error: problem };
         await sendAck(this.#conn, ack);
+        this.#touch();
         this.#receiver.settle({
           name: action.file.name,
           peer: this.#peer,
