@@ -1,4 +1,5 @@
 import { ExitCode } from "./exit_code.ts";
+import { quoteForTerminal } from "./terminal_text.ts";
 
 /**
  * An error netdiag expects and reports as one line, `netdiag: <message>`, with its exit code.
@@ -43,7 +44,10 @@ export class OperationalError extends NetdiagError {
   }
 }
 
-/** Quotes a value for an error message: `"127.0.0.1:22"`. */
+/**
+ * Quotes a value for an error message: `"127.0.0.1:22"`. Control, C1 and bidi characters come
+ * out escaped, so a quoted value can never write to the terminal.
+ */
 export function quote(value: unknown): string {
-  return JSON.stringify(String(value));
+  return quoteForTerminal(value);
 }
