@@ -1,6 +1,14 @@
-import { buildChoiceParser, buildCommand } from "@stricli/core";
+import { buildCommand } from "@stricli/core";
+import { InputError, quote } from "../core/errors.ts";
 
 const SHELL_NAMES = ["bash", "zsh", "fish"] as const;
+
+/** Parses the `completions` operand: one of {@link SHELL_NAMES}, else an input error. */
+function parseShell(text: string): typeof SHELL_NAMES[number] {
+  const shell = SHELL_NAMES.find((s) => s === text);
+  if (shell) return shell;
+  throw new InputError(`unsupported shell ${quote(text)}: expected bash, zsh or fish`);
+}
 
 /** `completions bash|zsh|fish`: prints a completion script. */
 export const completionsCommand = buildCommand({
@@ -11,7 +19,7 @@ export const completionsCommand = buildCommand({
       parameters: [{
         brief: "Shell: bash, zsh or fish",
         placeholder: "shell",
-        parse: buildChoiceParser(SHELL_NAMES),
+        parse: parseShell,
         proposeCompletions: () => SHELL_NAMES,
       }],
     },

@@ -1,6 +1,7 @@
 import { buildCommand } from "@stricli/core";
 import { decodeEscapes } from "../core/escapes.ts";
 import { parseDuration } from "../core/parse_duration.ts";
+import { parseUnixPath } from "../core/unix_path.ts";
 
 /** The flags of `netdiag connect`. */
 export interface ConnectFlags {
@@ -26,7 +27,7 @@ export const connectCommand = buildCommand({
       udp: { kind: "boolean", brief: "Use UDP: each input chunk is one datagram", optional: true },
       unix: {
         kind: "parsed",
-        parse: String,
+        parse: parseUnixPath,
         brief: "Connect to this Unix socket instead of HOST PORT",
         placeholder: "path",
         optional: true,

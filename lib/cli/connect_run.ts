@@ -10,6 +10,7 @@ import { lookupHost } from "../net/host_lookup.ts";
 import { type DatagramSocket, formatAddress, netAdapter, NetError } from "../net/mod.ts";
 import { dialStream } from "./dial.ts";
 import { diagnostic } from "../output/emit.ts";
+import { escapeTerminal } from "../core/terminal_text.ts";
 import {
   formatByteCount,
   formatDurationSetting as formatDurationMs,
@@ -43,7 +44,9 @@ export default async function connect(
   const target = checkTarget(flags, host, port);
   const input = await inputFor(this, flags);
   const output = stdoutSink(this.io, flags.hex ?? false);
-  const report = (line: string) => flags.quiet || diagnostic(this, line);
+  // What netdiag says about the peer on stderr (a Unix client's own socket path, …) is escaped;
+  // the peer's bytes on stdout are the user's to see raw.
+  const report = (line: string) => flags.quiet || diagnostic(this, escapeTerminal(line));
   const family = flags.ipv4 ? 4 : flags.ipv6 ? 6 : undefined;
   const adapter = await netAdapter();
 

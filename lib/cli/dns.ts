@@ -49,10 +49,12 @@ export const dnsCommand = buildCommand({
       "truncated (--tcp: TCP only), and prints the records with their TTLs (names without " +
       "trailing dots; a TXT record's strings stay together). The outcome of each query is told " +
       "apart: NOERROR, NODATA (the name exists, no records of the type), NXDOMAIN, SERVFAIL, " +
-      "REFUSED, TIMEOUT. Many names (NAME -, or -f FILE) are asked concurrently " +
-      "(--concurrency) and printed in input order.\n" +
+      "REFUSED or any other response code by name (BADVERS, YXDOMAIN, RCODE15, …), TIMEOUT, " +
+      "MALFORMED (a reply that does not decode). Only replies from the server's address and " +
+      "port, with the query's id and question, are accepted. Many names (NAME -, or -f FILE) " +
+      "are asked concurrently (--concurrency) and printed in input order.\n" +
       "Exit codes: 0 every query answered, 1 NXDOMAIN or NODATA, 2 bad input, 3 timeout, " +
-      "server failure, refused or unreachable.\n\n" +
+      "server failure, refused, unreachable or malformed reply.\n\n" +
       "Examples:\n" +
       "  netdiag dns example.com\n" +
       "  netdiag dns example.com MX TXT --server 1.1.1.1\n" +

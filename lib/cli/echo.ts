@@ -3,6 +3,7 @@ import type { EchoMode } from "../core/echo_reply.ts";
 import { parseDuration } from "../core/parse_duration.ts";
 import { parseCount, parsePort } from "../core/parse_number.ts";
 import { parseByteSize } from "../core/parse_size.ts";
+import { parseUnixPath } from "../core/unix_path.ts";
 import { bindHostFlag, jsonFlag } from "./flags.ts";
 
 /** The flags of `netdiag echo serve`. */
@@ -62,7 +63,7 @@ const serveCommand = buildCommand({
       },
       unix: {
         kind: "parsed",
-        parse: String,
+        parse: parseUnixPath,
         brief: "Serve on this Unix socket path (removed on exit)",
         placeholder: "path",
         optional: true,
@@ -164,7 +165,7 @@ const testCommand = buildCommand({
       },
       unix: {
         kind: "parsed",
-        parse: String,
+        parse: parseUnixPath,
         brief: "Test the Unix socket at this path instead of TARGET",
         placeholder: "path",
         optional: true,

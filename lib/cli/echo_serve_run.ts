@@ -7,6 +7,7 @@ import { InputError, OperationalError } from "../core/errors.ts";
 import { ExitCode } from "../core/exit_code.ts";
 import { startEchoServer } from "../echo/server.ts";
 import { netAdapter, NetError } from "../net/mod.ts";
+import { lookupBindHost } from "../net/host_lookup.ts";
 import { diagnostic, styleFor, toNdjsonLine } from "../output/emit.ts";
 import { listeningLine, sessionLine, totalsText } from "../output/views/echo_view.ts";
 import { onShutdownSignal } from "../runtime/signals.ts";
@@ -29,11 +30,12 @@ export default async function echoServe(
   const ndjson = flags.ndjson ?? false;
   const errStyle = styleFor(this, "stderr");
   const adapter = await netAdapter();
+  const host = flags.host === undefined ? undefined : await lookupBindHost(flags.host);
   let server;
   try {
     server = await startEchoServer(adapter, {
       plan,
-      host: flags.host,
+      host,
       mode,
       prefix: flags.prefix,
       framed: flags.framed ?? false,

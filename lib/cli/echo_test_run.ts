@@ -4,6 +4,7 @@
  */
 import { InputError, NegativeError, OperationalError, quote } from "../core/errors.ts";
 import { MAX_UDP_PAYLOAD, parseHostPort, UDP_SEQUENCE_BYTES } from "../core/echo_test.ts";
+import { escapeTerminal } from "../core/terminal_text.ts";
 import { type EchoTarget, runEchoTest } from "../echo/client.ts";
 import { netAdapter } from "../net/mod.ts";
 import { diagnostic, emitResult } from "../output/emit.ts";
@@ -45,7 +46,7 @@ export default async function echoTest(
   }
   // Nothing got through at all: a plain one-line error is clearer than an empty report.
   if (result.error && result.messagesSent === 0 && result.bytesSent === 0) {
-    const cause = result.error;
+    const cause = escapeTerminal(result.error);
     if (/: refused$/.test(cause)) throw new NegativeError(cause);
     throw new OperationalError(cause);
   }
@@ -59,7 +60,8 @@ export default async function echoTest(
       } ${m.message}, first difference at byte offset ${m.offset}`,
     );
   } else if (result.error) {
-    diagnostic(this, `netdiag: ${result.error}`);
+    // The server's own words (an error frame) may hold anything: never raw on the terminal.
+    diagnostic(this, `netdiag: ${escapeTerminal(result.error)}`);
   }
 }
 

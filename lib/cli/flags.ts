@@ -1,4 +1,5 @@
 /** Flag definitions shared by many commands, spread into each command's `flags`. */
+import { parseBindHost } from "../core/bind_host.ts";
 
 /** `--json`: one JSON document on stdout. */
 export const jsonFlag = {
@@ -15,11 +16,14 @@ export const streamFlags = {
   },
 } as const;
 
-/** `--host`: the address a server binds; loopback unless the user asks for more. */
+/**
+ * `--host`: the address a server binds; loopback unless the user asks for more. Text that is no
+ * IP address or host name is refused when the arguments are parsed (exit 2).
+ */
 export const bindHostFlag = {
   host: {
     kind: "parsed",
-    parse: String,
+    parse: parseBindHost,
     brief: "Address to bind (0.0.0.0 or :: for every interface)",
     default: "127.0.0.1",
   },

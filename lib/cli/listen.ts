@@ -1,6 +1,7 @@
 import { buildCommand } from "@stricli/core";
 import { parseDuration } from "../core/parse_duration.ts";
 import { parsePort } from "../core/parse_number.ts";
+import { parseUnixPath } from "../core/unix_path.ts";
 import { bindHostFlag } from "./flags.ts";
 
 /** The flags of `netdiag listen`. */
@@ -26,7 +27,7 @@ export const listenCommand = buildCommand({
       },
       unix: {
         kind: "parsed",
-        parse: String,
+        parse: parseUnixPath,
         brief: "Listen on this Unix socket path instead of a port (removed on exit)",
         placeholder: "path",
         optional: true,

@@ -12,7 +12,9 @@ import {
   netAdapter,
   NetError,
 } from "../net/mod.ts";
+import { lookupBindHost } from "../net/host_lookup.ts";
 import { diagnostic } from "../output/emit.ts";
+import { escapeTerminal } from "../core/terminal_text.ts";
 import { formatByteCount, formatMs } from "../output/views/transfer_view.ts";
 import { onShutdownSignal } from "../runtime/signals.ts";
 import { closingLine, endWith, MAX_DATAGRAM } from "./connect_run.ts";
@@ -37,13 +39,16 @@ export default async function listen(
   } else if (port === undefined) {
     throw new InputError("missing port: expected PORT (0 picks a free one), or --unix PATH");
   }
-  const report = (line: string) => flags.quiet || diagnostic(this, line);
+  // What netdiag says about the peer on stderr (a Unix client's own socket path, …) is escaped;
+  // the peer's bytes on stdout are the user's to see raw.
+  const report = (line: string) => flags.quiet || diagnostic(this, escapeTerminal(line));
   const input = streamSource(this.io.stdin());
   const output = stdoutSink(this.io, flags.hex ?? false);
   const adapter = await netAdapter();
   const stop = new AbortController();
   const removeSignals = onShutdownSignal(() => stop.abort());
   try {
+    flags = { ...flags, host: await lookupBindHost(flags.host) };
     if (flags.udp) {
       await serveDatagrams(flags, port!, input, output, report, stop.signal);
       this.process.exitCode = ExitCode.Ok;

@@ -3,11 +3,12 @@
  * long to wait, how many at once. Cheap: loaded at start-up.
  * @module
  */
-import { InputError } from "../core/errors.ts";
+import { InputError, quote } from "../core/errors.ts";
 import { type DnsServer, parseDnsServer } from "../core/dns_server.ts";
 import type { LookupSource } from "../core/name_lookup.ts";
 import { parseDuration } from "../core/parse_duration.ts";
 import { parseCount } from "../core/parse_number.ts";
+import { isRegularFile } from "../runtime/read_text.ts";
 import { streamFlags } from "./flags.ts";
 
 /** `--source` values. */
@@ -100,4 +101,17 @@ export function splitFamily(
     names,
     ...(flags.ipv4 ? { family: 4 as const } : flags.ipv6 ? { family: 6 as const } : {}),
   };
+}
+
+/**
+ * Refuses a `--hosts-file` that exists but is not a regular file (a FIFO would keep the lookup
+ * waiting for a writer, whatever `--timeout` says). A missing file is left to the lookup, which
+ * reports it as "cannot read".
+ */
+export async function checkHostsFile(path: string | undefined): Promise<void> {
+  if (path === undefined) return;
+  const regular = await isRegularFile(path).catch(() => true);
+  if (!regular) {
+    throw new InputError(`cannot read hosts file ${quote(path)}: not a regular file`);
+  }
 }

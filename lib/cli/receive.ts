@@ -2,6 +2,7 @@ import { buildCommand } from "@stricli/core";
 import { parseByteSize } from "../core/parse_size.ts";
 import { parseCount, parsePort } from "../core/parse_number.ts";
 import { parseDuration } from "../core/parse_duration.ts";
+import { parseUnixPath } from "../core/unix_path.ts";
 import { bindHostFlag, streamFlags } from "./flags.ts";
 
 /** The flags of `netdiag receive`. */
@@ -17,6 +18,9 @@ export interface ReceiveFlags {
   readonly once?: boolean;
   readonly maxConns: number;
   readonly idleTimeout: number;
+  readonly headerTimeout: number;
+  readonly minRate: number;
+  readonly minRateWindow: number;
 }
 
 /** `netdiag receive --dir DIR`: the receiving end of `netdiag send`. */
@@ -40,7 +44,7 @@ export const receiveCommand = buildCommand({
       ...bindHostFlag,
       unix: {
         kind: "parsed",
-        parse: String,
+        parse: parseUnixPath,
         brief: "Listen on this Unix socket path instead (removed on exit)",
         placeholder: "path",
         optional: true,
@@ -69,6 +73,26 @@ export const receiveCommand = buildCommand({
         brief: "Drop a sender silent for this long (its partial file is deleted)",
         default: "30s",
       },
+      headerTimeout: {
+        kind: "parsed",
+        parse: (t: string) => parseDuration(t, { what: "header timeout" }),
+        brief: "Drop a sender that takes longer to deliver a whole file header after connecting " +
+          "or after its previous file",
+        default: "10s",
+      },
+      minRate: {
+        kind: "parsed",
+        parse: (t: string) => parseByteSize(t, { what: "minimum rate" }),
+        brief: "Drop a sender slower than this many bytes per second over --min-rate-window " +
+          "(K/M = 1024-based; 0: no minimum)",
+        default: "1K",
+      },
+      minRateWindow: {
+        kind: "parsed",
+        parse: (t: string) => parseDuration(t, { what: "minimum-rate window", minMs: 100 }),
+        brief: "The span --min-rate is averaged over",
+        default: "10s",
+      },
     },
     positional: { kind: "tuple", parameters: [] },
   },
@@ -79,12 +103,19 @@ export const receiveCommand = buildCommand({
       "and saves each file sent with `netdiag send` into DIR. Bytes go to a temporary file " +
       "inside DIR that is renamed to the file's name only after its size and SHA-256 match; on " +
       "a mismatch or a broken connection nothing appears under the name and the sender is told. " +
-      'Names are checked, never rewritten: path separators, "..", ".", NUL and control ' +
-      "characters and names over 255 bytes are refused. Existing files are refused unless " +
-      "--overwrite. Several senders are served at once. One line per file on stdout " +
+      'Names are checked, never rewritten: path separators, "..", ".", NUL, control ' +
+      "characters (C0, DEL, C1), bidi and other invisible formatting characters and names over " +
+      "255 bytes are refused. Existing files are refused unless " +
+      "--overwrite. Several senders are served at once, each held to a minimum of progress: a " +
+      "whole file header within --header-timeout (10s) of connecting or of its previous file, " +
+      "at least --min-rate (1K) bytes per second averaged over --min-rate-window (10s), never " +
+      "silent for --idle-timeout (30s); time the receiver spends writing and syncing is not " +
+      "counted. A sender cut for that is told why. Temporary files left by a receiver that was " +
+      "killed are removed at start (reported on stderr). One line per file on stdout " +
       "(--json, --ndjson); SIGINT/SIGTERM stop it, delete partial files and print the totals.\n" +
       "Exit codes: 0 every file saved (or stopped by a signal), 1 with --once: a file was " +
-      "refused, 2 bad input, 3 cannot listen, or with --once: a transfer broke.\n\n" +
+      "refused, 2 bad input, 3 cannot listen, or with --once: a transfer failed (connection " +
+      "broken, sender cut, a file that could not be written: disk full, I/O error).\n\n" +
       "Examples:\n" +
       "  netdiag receive --dir ./incoming\n" +
       "  netdiag receive --dir /srv/drop --port 0 --once --json\n" +

@@ -1,16 +1,20 @@
 /**
  * `netdiag receive`: accept senders, stream each file into a temporary file inside DIR, rename
- * it into place only after its size and SHA-256 match, and answer every file.
+ * it into place only after its size and SHA-256 match, and answer every file. Each sender is
+ * held to the minimum-progress rule of lib/core/progress_rule.ts; temporary files left by a
+ * receiver that was killed are removed at start.
  * @module
  */
 import { createHash, type Hash, randomBytes } from "node:crypto";
-import { constants as fsConstants } from "node:fs";
 import { type FileHandle, link, lstat, open, rename, stat, unlink } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { InputError, OperationalError, quote } from "../core/errors.ts";
 import { ExitCode } from "../core/exit_code.ts";
-import { TEMP_FILE_PREFIX } from "../core/file_name.ts";
-import { encodeFrame, FrameDecoder, FrameError } from "../core/framing.ts";
+import { TEMP_FILE_PREFIX, TEMP_FILE_SUFFIX, tempFileName } from "../core/file_name.ts";
+import { describeFsError, fsErrorCode } from "../core/fs_error.ts";
+import { encodeFrame, FrameDecoder, FrameError, type FrameEvent } from "../core/framing.ts";
+import { progressCheckEveryMs, type ProgressLimits, ProgressRule } from "../core/progress_rule.ts";
+import { escapeTerminal } from "../core/terminal_text.ts";
 import {
   type Ack,
   ackFrameHeader,
@@ -23,53 +27,42 @@ import {
   verifyReceived,
 } from "../core/transfer.ts";
 import { type Connection, formatAddress, type Listener, netAdapter, NetError } from "../net/mod.ts";
-import { diagnostic, openStream } from "../output/emit.ts";
+import { lookupBindHost } from "../net/host_lookup.ts";
+import { diagnostic, openStream, type OutputTarget } from "../output/emit.ts";
 import { outputFormat } from "../output/format.ts";
-import { formatDurationSetting, receiveView } from "../output/views/transfer_view.ts";
+import { describeStall, receiveView } from "../output/views/transfer_view.ts";
 import { onShutdownSignal } from "../runtime/signals.ts";
+import { allocateBlocks, BlockWriter, openDirect } from "../transfer/block_writer.ts";
+import { reapTempFiles } from "../transfer/temp_files.ts";
 import type { NetdiagContext } from "./context.ts";
 import { peerLabel } from "./dial.ts";
 import type { ReceiveFlags } from "./receive.ts";
 
 /** Bytes read from a sender per step (body bytes are copied out into blocks at once). */
 const READ_BUFFER = 1024 * 1024;
-/**
- * Bytes of one block of a received file, written to disk in one call. A multiple of every
- * O_DIRECT alignment (512 B or 4 KiB sectors), so full blocks can bypass the page cache. Large,
- * because the direct writes that grow a file are done one at a time by the file system (on ext4,
- * more writes in flight did not help, bigger ones did): the fewer round trips, the less the disk
- * waits for this thread. Memory per sender: this times BLOCKS, plus READ_BUFFER.
- */
-const BLOCK_BYTES = 4 * 1024 * 1024;
-/** Blocks per sender: one fills from the socket while the others are written to disk. */
-const BLOCKS = 3;
-/** Bytes in a WebAssembly memory page. */
-const WASM_PAGE_BYTES = 64 * 1024;
 /** A file header is a name, a size and a hash: 16 KiB is plenty. */
 const MAX_HEADER_BYTES = 16 * 1024;
-/** How long a refused sender may go on sending before the connection is cut. */
+/** How long a refused or cut sender may go on sending before the connection is closed. */
 const LINGER_MS = 2000;
+/** How long a sender has to take its last answer when the receiver is stopped. */
+const STOP_GRACE_MS = 100;
 const EMPTY = new Uint8Array(0);
+/** Where the bytes of refused and cut senders go: read and dropped, never looked at. */
+const SINK = new Uint8Array(64 * 1024);
 
 /** Runs `netdiag receive`. */
 export default async function receive(this: NetdiagContext, flags: ReceiveFlags): Promise<void> {
   const format = outputFormat(flags);
   const dir = await checkDirectory(flags.dir);
-  const adapter = await netAdapter();
-  let listener: Listener;
-  try {
-    listener = await adapter.listen(
-      flags.unix !== undefined
-        ? { transport: "unix", path: flags.unix }
-        : { transport: "tcp", hostname: flags.host, port: flags.port },
-    );
-  } catch (error) {
-    if (error instanceof NetError) throw new OperationalError(error.message, { cause: error });
-    throw error;
-  }
+  const listener = await listenOn(flags);
+  // After listening: a receiver started by mistake on a port in use touches nothing.
+  await removeLeftovers(this, dir);
   const address = formatAddress(listener.addr);
   const stream = openStream(this, format, receiveView, "files");
-  const receiver = new Receiver(dir, flags, (file) => stream.item(file));
+  const receiver = new Receiver(dir, flags, {
+    report: (file) => stream.item(file),
+    warn: (line) => diagnostic(this, `netdiag: ${line}`),
+  });
   let stopping = false;
   const removeSignals = onShutdownSignal(() => {
     stopping = true;
@@ -114,12 +107,7 @@ export default async function receive(this: NetdiagContext, flags: ReceiveFlags)
     removeSignals();
     listener.close();
   }
-  const summary: ReceiveSummary = {
-    address,
-    dir,
-    senders,
-    ...receiver.totals,
-  };
+  const summary: ReceiveSummary = { address, dir, senders, ...receiver.totals };
   stream.end(summary);
   if (stopping) this.process.exitCode = ExitCode.Ok;
 }
@@ -133,6 +121,49 @@ async function checkDirectory(dir: string): Promise<string> {
     throw new InputError(`cannot receive into ${quote(dir)}: not a directory`);
   }
   return full;
+}
+
+/**
+ * Removes the temporary files an earlier receiver left in `dir` when it was killed, and says
+ * on stderr how many (nothing when there were none). Problems are reported, never fatal.
+ */
+async function removeLeftovers(target: OutputTarget, dir: string): Promise<void> {
+  const pattern = `${TEMP_FILE_PREFIX}*${TEMP_FILE_SUFFIX}`;
+  try {
+    const { removed, failures } = await reapTempFiles(dir);
+    if (removed > 0) {
+      diagnostic(
+        target,
+        `removed ${removed} leftover temporary file${removed === 1 ? "" : "s"} (${pattern}) ` +
+          `of an earlier receive from ${quote(dir)}`,
+      );
+    }
+    for (const { name, reason } of failures) {
+      diagnostic(target, `netdiag: cannot remove leftover ${quote(join(dir, name))}: ${reason}`);
+    }
+  } catch (error) {
+    diagnostic(
+      target,
+      `netdiag: cannot look for leftover ${pattern} files in ${quote(dir)}: ` +
+        describeFsError(error),
+    );
+  }
+}
+
+/** Listens where the flags say; a failure is an operational error (exit 3). */
+async function listenOn(flags: ReceiveFlags): Promise<Listener> {
+  const adapter = await netAdapter();
+  const hostname = flags.unix === undefined ? await lookupBindHost(flags.host) : flags.host;
+  try {
+    return await adapter.listen(
+      flags.unix !== undefined
+        ? { transport: "unix", path: flags.unix }
+        : { transport: "tcp", hostname, port: flags.port },
+    );
+  } catch (error) {
+    if (error instanceof NetError) throw new OperationalError(error.message, { cause: error });
+    throw error;
+  }
 }
 
 /** Answers a connection that cannot be served with one refusal and closes it. */
@@ -157,12 +188,16 @@ async function lingerClose(conn: Connection): Promise<void> {
     await conn.closeWrite();
   } catch { /* already gone */ }
   const timer = setTimeout(() => conn.close(), LINGER_MS);
-  const sink = new Uint8Array(64 * 1024);
-  try {
-    while ((await conn.read(sink)) !== null) { /* drop */ }
-  } catch { /* reset: done */ }
+  await drain(conn);
   clearTimeout(timer);
   conn.close();
+}
+
+/** Reads and drops until the connection ends, breaks or is closed. */
+async function drain(conn: Connection): Promise<void> {
+  try {
+    while ((await conn.read(SINK)) !== null) { /* drop */ }
+  } catch { /* reset or closed: done */ }
 }
 
 /** A file being received: its temporary file, the writer filling it, and the running hash. */
@@ -175,12 +210,36 @@ interface Incoming {
   readonly started: number;
 }
 
+/**
+ * Why a file was not saved. `failed`: an operational failure (the receiver could not create or
+ * write it), reported as failed with exit code 3; otherwise a refusal (exit code 1).
+ */
+interface Problem {
+  readonly error: string;
+  readonly failed: boolean;
+}
+
+const refusal = (error: string): Problem => ({ error, failed: false });
+const failure = (error: string): Problem => ({ error, failed: true });
+
+/** Where a receiver's results go. */
+interface ReceiverOutput {
+  /** A settled file. */
+  readonly report: (file: ReceivedFile) => void;
+  /** One line for stderr about a connection (without the `netdiag: ` prefix). */
+  readonly warn: (line: string) => void;
+}
+
 /** The settled counts of a receiver. */
 type Totals = { -readonly [K in "saved" | "refused" | "failed" | "bytes"]: ReceiveSummary[K] };
 
 /** The state shared by every sender's session: the directory, names in flight, totals. */
 class Receiver {
   readonly totals: Totals = { saved: 0, refused: 0, failed: 0, bytes: 0 };
+  /** The minimum progress every sender must keep. */
+  readonly limits: ProgressLimits;
+  /** Reports a line about a connection on stderr. */
+  readonly warn: (line: string) => void;
   readonly #dir: string;
   readonly #flags: ReceiveFlags;
   readonly #report: (file: ReceivedFile) => void;
@@ -189,10 +248,17 @@ class Receiver {
   /** Block sets of senders that are done, for the next ones (at most one per sender at once). */
   readonly #spareBlocks: Uint8Array[][] = [];
 
-  constructor(dir: string, flags: ReceiveFlags, report: (file: ReceivedFile) => void) {
+  constructor(dir: string, flags: ReceiveFlags, output: ReceiverOutput) {
     this.#dir = dir;
     this.#flags = flags;
-    this.#report = report;
+    this.#report = output.report;
+    this.warn = output.warn;
+    this.limits = {
+      headerMs: flags.headerTimeout,
+      minBytesPerSecond: flags.minRate,
+      windowMs: flags.minRateWindow,
+      idleMs: flags.idleTimeout,
+    };
   }
 
   /** Senders being served now. */
@@ -250,14 +316,16 @@ class Receiver {
 
   /**
    * Starts receiving `file`: reserves its name and creates a temporary file next to where it
-   * will go. Returns the refusal reason instead when that is not possible.
+   * will go. Returns why that is not possible instead.
    */
-  async begin(file: FileHeader, blocks: readonly Uint8Array[]): Promise<Incoming | string> {
-    if (this.#inFlight.has(file.name)) return "another sender is sending a file of this name";
+  async begin(file: FileHeader, blocks: readonly Uint8Array[]): Promise<Incoming | Problem> {
+    if (this.#inFlight.has(file.name)) {
+      return refusal("another sender is sending a file of this name");
+    }
     const finalPath = join(this.#dir, file.name);
-    if (!this.#flags.overwrite && await exists(finalPath)) return "already exists";
+    if (!this.#flags.overwrite && await exists(finalPath)) return refusal("already exists");
     this.#inFlight.add(file.name);
-    const tempPath = join(this.#dir, `${TEMP_FILE_PREFIX}${randomBytes(8).toString("hex")}.part`);
+    const tempPath = join(this.#dir, tempFileName(randomBytes(8).toString("hex")));
     try {
       const handle = await open(tempPath, "wx");
       const writer = new BlockWriter(handle, await openDirect(tempPath), blocks);
@@ -271,16 +339,16 @@ class Receiver {
       };
     } catch (error) {
       this.#inFlight.delete(file.name);
-      return `cannot create a file in the directory: ${errorCode(error)}`;
+      return failure(`cannot create a file in the directory: ${describeFsError(error)}`);
     }
   }
 
   /**
    * Finishes `incoming` after its last byte: verifies size and SHA-256, then renames it into
-   * place (never replacing an existing file without --overwrite). Returns the refusal reason,
-   * or undefined when the file was saved. The temporary file is gone either way.
+   * place (never replacing an existing file without --overwrite). Returns why it was not saved,
+   * or undefined when it was. The temporary file is gone either way.
    */
-  async commit(incoming: Incoming, received: number): Promise<string | undefined> {
+  async commit(incoming: Incoming, received: number): Promise<Problem | undefined> {
     const { file, tempPath, handle, writer } = incoming;
     const finalPath = join(this.#dir, file.name);
     try {
@@ -288,7 +356,7 @@ class Receiver {
       const problem = verifyReceived(file, received, incoming.hash.digest("hex"));
       if (problem) {
         await handle.close();
-        return problem;
+        return refusal(problem);
       }
       // Durable before it gets its name: the data (also what went around the page cache) and
       // the file's metadata reach the disk.
@@ -298,9 +366,10 @@ class Receiver {
         await rename(tempPath, finalPath);
         return undefined;
       }
-      return await placeWithoutReplacing(tempPath, finalPath);
+      const taken = await placeWithoutReplacing(tempPath, finalPath);
+      return taken ? refusal(taken) : undefined;
     } catch (error) {
-      return `cannot save: ${errorCode(error)}`;
+      return failure(`cannot save: ${describeFsError(error)}`);
     } finally {
       await unlink(tempPath).catch(() => {});
       this.#inFlight.delete(file.name);
@@ -316,142 +385,6 @@ class Receiver {
   }
 }
 
-/** Writes all of `bytes` at `position` in the file. */
-async function writeAllAt(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
-  let off = 0;
-  while (off < bytes.length) {
-    const { bytesWritten } = await handle.write(bytes, off, bytes.length - off, position + off);
-    off += bytesWritten;
-  }
-}
-
-/**
- * Allocates a sender's blocks. They live in a WebAssembly memory because engines map those at
- * page boundaries, and O_DIRECT needs aligned addresses, which an ordinary ArrayBuffer does not
- * promise. (Should a block still be misaligned, the direct write fails with EINVAL and the
- * writer falls back to the page cache.)
- */
-function allocateBlocks(): Uint8Array[] {
-  const bytes = BLOCK_BYTES * BLOCKS;
-  let buffer: ArrayBufferLike;
-  try {
-    const pages = bytes / WASM_PAGE_BYTES;
-    buffer = new WebAssembly.Memory({ initial: pages, maximum: pages }).buffer;
-  } catch {
-    buffer = new ArrayBuffer(bytes);
-  }
-  return Array.from(
-    { length: BLOCKS },
-    (_, i) => new Uint8Array(buffer, i * BLOCK_BYTES, BLOCK_BYTES),
-  );
-}
-
-/**
- * Opens the temporary file a second time with O_DIRECT, for the full blocks: written around
- * the page cache, they go to the disk while the next ones arrive, instead of piling up in memory
- * for the fsync before the rename. Undefined where that is not possible (no O_DIRECT on the
- * platform or the file system); O_NOFOLLOW, so that a symbolic link put in its place is not
- * followed.
- */
-async function openDirect(path: string): Promise<FileHandle | undefined> {
-  const { O_DIRECT, O_WRONLY, O_NOFOLLOW } = fsConstants;
-  if (O_DIRECT === undefined || O_NOFOLLOW === undefined) return undefined;
-  try {
-    return await open(path, O_WRONLY | O_DIRECT | O_NOFOLLOW);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Writes one received file through a sender's blocks: body bytes are copied into the block
- * being filled, and each full block is written at its place in the file while the next ones
- * fill (several writes can be in flight, so the disk does not wait for this thread between
- * them); pushing waits only when the next block is still being written. Full blocks go through
- * the O_DIRECT handle when there is one, the last, partial block through the ordinary handle; a
- * direct write refused with EINVAL (an alignment the file system wants and the block lacks) is
- * redone through the ordinary handle, which then takes the rest of the file. The first write
- * error is kept and thrown by {@link push} and {@link finish}.
- */
-class BlockWriter {
-  readonly #handle: FileHandle;
-  #direct: FileHandle | undefined;
-  readonly #directHandle: FileHandle | undefined;
-  readonly #blocks: readonly Uint8Array[];
-  /** The write of each block (settled once the block can be filled again). */
-  readonly #writing: Promise<void>[];
-  /** The block being filled, how much of it is, and its position in the file. */
-  #current = 0;
-  #filled = 0;
-  #position = 0;
-  #error: unknown;
-
-  constructor(handle: FileHandle, direct: FileHandle | undefined, blocks: readonly Uint8Array[]) {
-    this.#handle = handle;
-    this.#direct = this.#directHandle = direct;
-    this.#blocks = blocks;
-    this.#writing = blocks.map(() => Promise.resolve());
-  }
-
-  /** Copies `chunk` in, writing every block it fills. Throws the first write error. */
-  async push(chunk: Uint8Array): Promise<void> {
-    let offset = 0;
-    while (offset < chunk.length) {
-      const block = this.#blocks[this.#current];
-      const take = Math.min(block.length - this.#filled, chunk.length - offset);
-      block.set(chunk.subarray(offset, offset + take), this.#filled);
-      this.#filled += take;
-      offset += take;
-      if (this.#filled === block.length) {
-        this.#submit(block, true);
-        await this.#writing[this.#current];
-      }
-      if (this.#error !== undefined) throw this.#error;
-    }
-  }
-
-  /** Writes the partial last block and waits for every write. Throws the first write error. */
-  async finish(): Promise<void> {
-    if (this.#filled > 0) {
-      this.#submit(this.#blocks[this.#current].subarray(0, this.#filled), false);
-    }
-    await Promise.all(this.#writing);
-    if (this.#error !== undefined) throw this.#error;
-  }
-
-  /** Waits for the writes in flight and closes the O_DIRECT handle (the other is the caller's). */
-  async close(): Promise<void> {
-    await Promise.all(this.#writing);
-    this.#direct = undefined;
-    await this.#directHandle?.close().catch(() => {});
-  }
-
-  /** Starts writing `bytes` (a full block, or the partial last one) and moves to the next block. */
-  #submit(bytes: Uint8Array, full: boolean): void {
-    const index = this.#current;
-    this.#writing[index] = this.#write(bytes, this.#position, full).catch((error) => {
-      this.#error ??= error;
-    });
-    this.#position += bytes.length;
-    this.#current = (index + 1) % this.#blocks.length;
-    this.#filled = 0;
-  }
-
-  async #write(bytes: Uint8Array, position: number, full: boolean): Promise<void> {
-    if (this.#error !== undefined) return;
-    const direct = this.#direct;
-    if (full && direct) {
-      try {
-        return await writeAllAt(direct, bytes, position);
-      } catch (error) {
-        if (errorCode(error) !== "EINVAL") throw error;
-        this.#direct = undefined;
-      }
-    }
-    await writeAllAt(this.#handle, bytes, position);
-  }
-}
-
 /** Renames by hard link + unlink, which fails instead of replacing an existing file. */
 async function placeWithoutReplacing(
   tempPath: string,
@@ -461,7 +394,7 @@ async function placeWithoutReplacing(
     await link(tempPath, finalPath);
     return undefined;
   } catch (error) {
-    const code = errorCode(error);
+    const code = fsErrorCode(error);
     if (code === "EEXIST") return "already exists";
     // A file system without hard links: check, then rename (a small race, but no traversal).
     if (await exists(finalPath)) return "already exists";
@@ -479,10 +412,14 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-function errorCode(error: unknown): string {
-  const e = error as { code?: string; message?: string };
-  return e?.code ?? e?.message ?? String(error);
-}
+/** How a session's reading ended. */
+type ReadEnd =
+  /** The sender half-closed (or closed): end of stream. */
+  | "eof"
+  /** The read failed, or the receiver cut the sender. */
+  | "broken"
+  /** The session ended itself: a fatal refusal or a protocol error, already answered. */
+  | "over";
 
 /** One sender's connection. */
 class Session {
@@ -490,13 +427,18 @@ class Session {
   readonly #conn: Connection;
   readonly #peer: string;
   readonly #machine: ReceiverMachine;
+  readonly #rule: ProgressRule;
   #incoming: Incoming | undefined;
   #pendingHeader: FileHeader | undefined;
   #headerAt = 0;
   #endReason: string | undefined;
+  /** Why the receiver cut this sender (too slow, silent, stopped), once it did. */
+  #cutReason: string | undefined;
+  #closeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether a read from the sender is pending (so an answer would be in order now). */
+  #reading = false;
   /** This sender's blocks, taken with its first file. */
   #blocks: Uint8Array[] | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
   /** Whether the sender sent any bytes. */
   spoke = false;
 
@@ -505,65 +447,102 @@ class Session {
     this.#conn = conn;
     this.#peer = peerLabel(conn.remoteAddr);
     this.#machine = new ReceiverMachine(receiver.flags.maxSize);
-    onStop(() => this.#cut("the receiver was stopped"));
+    this.#rule = new ProgressRule(receiver.limits);
+    onStop(() => this.#cut("the receiver was stopped", STOP_GRACE_MS));
   }
 
   async run(): Promise<void> {
+    const checkMs = progressCheckEveryMs(this.#receiver.limits);
+    const ticker = setInterval(() => this.#check(), checkMs);
+    try {
+      const end = await this.#readAll();
+      if (end !== "over") await this.#finish(end === "eof");
+    } finally {
+      clearInterval(ticker);
+      if (this.#incoming) await this.#abort(this.#endReason ?? "the receiver failed", false);
+      if (this.#blocks) this.#receiver.returnBlocks(this.#blocks);
+      // A cut sender gets its answer before the connection closes (see lingerClose).
+      if (this.#cutReason !== undefined) await drain(this.#conn);
+      clearTimeout(this.#closeTimer);
+      this.#conn.close();
+    }
+  }
+
+  /** Reads the sender's bytes and acts on every frame event until the stream ends. */
+  async #readAll(): Promise<ReadEnd> {
     const decoder = new FrameDecoder({
       maxHeaderBytes: MAX_HEADER_BYTES,
       maxBodyBytes: Number.MAX_SAFE_INTEGER,
     });
     // Body bytes are copied out of the buffer (into the file's blocks) before the next read.
     const buffer = new Uint8Array(READ_BUFFER);
-    this.#touch();
-    try {
-      for (;;) {
-        let n: number | null;
-        try {
-          n = await this.#conn.read(buffer);
-        } catch (error) {
-          this.#endReason ??= error instanceof NetError ? error.message : String(error);
-          break;
-        }
-        if (n === null) break;
-        this.spoke = true;
-        this.#touch();
-        let events;
-        try {
-          events = decoder.push(buffer.subarray(0, n));
-        } catch (error) {
-          if (!(error instanceof FrameError)) throw error;
-          const name = this.#incoming?.file.name ?? "";
-          await this.#act(this.#machine.eof(`protocol error: ${error.message}`));
-          await sendAck(this.#conn, { ok: false, name, error: `protocol error: ${error.message}` });
-          await lingerClose(this.#conn);
-          return;
-        }
-        for (const event of events) {
-          if (!(await this.#act(this.#machine.handle(event)))) return;
-        }
+    const events: FrameEvent[] = [];
+    for (;;) {
+      const n = await this.#read(buffer);
+      if (n === undefined || this.#cutReason !== undefined) return "broken";
+      if (n === null) return "eof";
+      this.spoke = true;
+      events.length = 0;
+      let bad: FrameError | undefined;
+      try {
+        decoder.pushInto(buffer.subarray(0, n), events);
+      } catch (error) {
+        if (!(error instanceof FrameError)) throw error;
+        bad = error;
       }
-      await this.#act(this.#machine.eof(this.#endReason ?? "connection closed mid-file"));
-    } finally {
-      clearTimeout(this.#timer);
-      if (this.#incoming) await this.#abort(this.#endReason ?? "connection closed mid-file");
-      if (this.#blocks) this.#receiver.returnBlocks(this.#blocks);
-      this.#conn.close();
+      for (const event of events) {
+        if (event.type === "header") this.#rule.headerReceived();
+        else if (event.type === "end") this.#rule.frameEnded();
+        if (!(await this.#act(this.#machine.handle(event)))) return "over";
+        if (this.#cutReason !== undefined) return "broken";
+      }
+      if (bad) {
+        await this.#protocolError(bad);
+        return "over";
+      }
     }
+  }
+
+  /** One read, timed on the sender's clock: bytes read, null at end of stream, undefined broken. */
+  async #read(buffer: Uint8Array): Promise<number | null | undefined> {
+    let n: number | null = 0;
+    this.#reading = true;
+    this.#rule.waitStart(performance.now());
+    try {
+      n = await this.#conn.read(buffer);
+      return n;
+    } catch (error) {
+      this.#endReason ??= error instanceof NetError ? error.message : String(error);
+      return undefined;
+    } finally {
+      this.#reading = false;
+      this.#rule.waitEnd(performance.now(), n ?? 0);
+    }
+  }
+
+  /** The sender broke the framing: the file in progress is dropped, the sender told, and cut. */
+  async #protocolError(error: FrameError): Promise<void> {
+    const name = this.#machine.receiving;
+    await this.#act(this.#machine.eof(`protocol error: ${error.message}`));
+    await sendAck(this.#conn, { ok: false, name, error: `protocol error: ${error.message}` });
+    await lingerClose(this.#conn);
+  }
+
+  /**
+   * The sender's stream ended. Inside a file that is an abort; when the sender only half-closed
+   * (`clean`), it is told which file was cut short and after how many bytes.
+   */
+  async #finish(clean: boolean): Promise<void> {
+    const action = this.#machine.eof(this.#endReason);
+    if (action.type !== "abort") return;
+    await this.#abort(action.reason, clean && this.#cutReason === undefined);
   }
 
   /** Performs one action; false when the session is over. */
   async #act(action: ReceiverAction): Promise<boolean> {
     switch (action.type) {
-      case "open": {
-        this.#headerAt = performance.now();
-        this.#pendingHeader = action.file;
-        this.#blocks ??= this.#receiver.takeBlocks();
-        const started = await this.#receiver.begin(action.file, this.#blocks);
-        if (typeof started === "string") return this.#act(this.#machine.refuse(started));
-        this.#incoming = started;
-        return true;
-      }
+      case "open":
+        return await this.#open(action.file);
       case "write": {
         const incoming = this.#incoming!;
         incoming.hash.update(action.chunk);
@@ -572,79 +551,109 @@ class Session {
         } catch (error) {
           await this.#receiver.discard(incoming);
           this.#incoming = undefined;
-          return this.#act(this.#machine.refuse(`cannot write: ${errorCode(error)}`));
+          return this.#act(this.#machine.refuse(`cannot write: ${describeFsError(error)}`, true));
         }
         return true;
       }
       case "skip":
       case "none":
         return true;
-      case "commit": {
-        const incoming = this.#incoming!;
-        this.#incoming = undefined;
-        // Flushing and syncing a large file is the receiver's own work, not the sender's
-        // silence: the idle timer waits until the answer is sent.
-        clearTimeout(this.#timer);
-        let problem: string | undefined;
-        try {
-          await incoming.writer.finish();
-          problem = await this.#receiver.commit(incoming, action.received);
-        } catch (error) {
-          await this.#receiver.discard(incoming);
-          problem = `cannot write: ${errorCode(error)}`;
-        }
-        const seconds = (performance.now() - incoming.started) / 1000;
-        const ack: Ack = problem === undefined
-          ? { ok: true, name: action.file.name }
-          : { ok: false, name: action.file.name, error: problem };
-        await sendAck(this.#conn, ack);
-        this.#touch();
-        this.#receiver.settle({
-          name: action.file.name,
-          peer: this.#peer,
-          status: problem === undefined ? "saved" : "refused",
-          size: action.received,
-          sha256: action.file.sha256,
-          ...(problem === undefined ? {} : { error: problem }),
-          seconds: round3(seconds),
-          mbPerSecond: megabytesPerSecond(action.received, seconds),
-        });
+      case "commit":
+        await this.#commit(action.file, action.received);
         return true;
-      }
-      case "ack": {
-        await sendAck(this.#conn, action.ack);
-        const header = this.#pendingHeader?.name === action.ack.name
-          ? this.#pendingHeader
-          : undefined;
-        this.#pendingHeader = undefined;
-        this.#receiver.settle({
-          name: action.ack.name,
-          peer: this.#peer,
-          status: "refused",
-          size: header?.size ?? 0,
-          error: action.ack.error ?? "refused",
-          seconds: 0,
-          mbPerSecond: 0,
-        });
-        if (action.close) {
-          await lingerClose(this.#conn);
-          return false;
-        }
-        return true;
-      }
+      case "ack":
+        return await this.#answered(action.ack, action.close);
       case "abort":
-        await this.#abort(action.reason);
+        await this.#abort(action.reason, false);
         return false;
       case "done":
         return false;
     }
   }
 
-  async #abort(reason: string): Promise<void> {
+  /** Starts a file: creates its temporary file, or refuses it. */
+  async #open(file: FileHeader): Promise<boolean> {
+    this.#headerAt = performance.now();
+    this.#pendingHeader = file;
+    this.#blocks ??= this.#receiver.takeBlocks();
+    const started = await this.#receiver.begin(file, this.#blocks);
+    if ("error" in started) {
+      return this.#act(this.#machine.refuse(started.error, started.failed));
+    }
+    this.#incoming = started;
+    return true;
+  }
+
+  /** All of a file arrived: verify, save (or not), answer and report it. */
+  async #commit(file: FileHeader, received: number): Promise<void> {
+    const incoming = this.#incoming!;
+    this.#incoming = undefined;
+    // Flushing and syncing a large file is the receiver's own work, not the sender's silence:
+    // it is not counted on the sender's clock (no read is pending).
+    let problem: Problem | undefined;
+    try {
+      await incoming.writer.finish();
+      problem = await this.#receiver.commit(incoming, received);
+    } catch (error) {
+      await this.#receiver.discard(incoming);
+      problem = failure(`cannot write: ${describeFsError(error)}`);
+    }
+    const seconds = (performance.now() - incoming.started) / 1000;
+    await this.#answer(
+      problem === undefined
+        ? { ok: true, name: file.name }
+        : { ok: false, name: file.name, error: problem.error, ...failedFlag(problem.failed) },
+    );
+    this.#receiver.settle({
+      name: file.name,
+      peer: this.#peer,
+      status: problem === undefined ? "saved" : problem.failed ? "failed" : "refused",
+      size: received,
+      sha256: file.sha256,
+      ...(problem === undefined ? {} : { error: problem.error }),
+      seconds: round3(seconds),
+      mbPerSecond: megabytesPerSecond(received, seconds),
+    });
+  }
+
+  /** Sends a refusal the machine decided on and reports it; false when the session is over. */
+  async #answered(ack: Ack, close: boolean): Promise<boolean> {
+    await this.#answer(ack);
+    const header = this.#pendingHeader?.name === ack.name ? this.#pendingHeader : undefined;
+    this.#pendingHeader = undefined;
+    this.#receiver.settle({
+      name: ack.name,
+      peer: this.#peer,
+      status: ack.failed ? "failed" : "refused",
+      size: header?.size ?? 0,
+      error: ack.error ?? "refused",
+      seconds: 0,
+      mbPerSecond: 0,
+    });
+    if (!close) return true;
+    await lingerClose(this.#conn);
+    return false;
+  }
+
+  /**
+   * Sends an answer. A sender that does not take it is being waited for: the time counts on its
+   * clock, so one that stops reading is cut like one that stops sending.
+   */
+  async #answer(ack: Ack): Promise<void> {
+    this.#rule.waitStart(performance.now());
+    await sendAck(this.#conn, ack);
+    this.#rule.waitEnd(performance.now(), 0);
+  }
+
+  /** Drops the file in progress (telling the sender when `answer`) and reports it failed. */
+  async #abort(reason: string, answer: boolean): Promise<void> {
     const incoming = this.#incoming;
     if (!incoming) return;
     this.#incoming = undefined;
     await this.#receiver.discard(incoming);
+    if (answer) {
+      await this.#answer({ ok: false, name: incoming.file.name, error: reason, failed: true });
+    }
     const seconds = (performance.now() - this.#headerAt) / 1000;
     this.#receiver.settle({
       name: incoming.file.name,
@@ -657,16 +666,37 @@ class Session {
     });
   }
 
-  #touch(): void {
-    clearTimeout(this.#timer);
-    const ms = this.#receiver.flags.idleTimeout;
-    this.#timer = setTimeout(() => this.#cut(`idle for ${formatDurationSetting(ms)}`), ms);
+  /** Applies the minimum-progress rule (called on a timer). */
+  #check(): void {
+    if (this.#cutReason !== undefined) return;
+    const stall = this.#rule.check(performance.now());
+    if (!stall) return;
+    const reason = describeStall(stall);
+    if (this.#machine.receiving === "") {
+      this.#receiver.warn(`dropped ${escapeTerminal(this.#peer)}: ${reason}`);
+    }
+    this.#cut(reason, LINGER_MS);
   }
 
-  #cut(reason: string): void {
+  /**
+   * Cuts the sender: when the session is waiting for its bytes, it is told why (a failed answer
+   * for the file in progress, or with no name between files) and the connection half-closed;
+   * it is closed after `graceMs` at the latest.
+   */
+  #cut(reason: string, graceMs: number): void {
+    if (this.#cutReason !== undefined) return;
+    this.#cutReason = reason;
     this.#endReason ??= reason;
-    this.#conn.close();
+    this.#closeTimer = setTimeout(() => this.#conn.close(), graceMs);
+    if (!this.#reading) return;
+    const ack: Ack = { ok: false, name: this.#machine.receiving, error: reason, failed: true };
+    void sendAck(this.#conn, ack).then(() => this.#conn.closeWrite()).catch(() => {});
   }
+}
+
+/** `{ failed: true }` to spread into an answer, or nothing. */
+function failedFlag(failed: boolean): { failed?: true } {
+  return failed ? { failed: true } : {};
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;

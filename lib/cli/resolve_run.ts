@@ -3,7 +3,8 @@
  * @module
  */
 import { validateDnsName } from "../core/dns_name.ts";
-import { InputError } from "../core/errors.ts";
+import { InputError, quote } from "../core/errors.ts";
+import { escapeTerminal } from "../core/terminal_text.ts";
 import type { ResolveItem, ResolveMode } from "../core/name_lookup.ts";
 import { NameService } from "../net/name_service.ts";
 import { diagnostic, openStream } from "../output/emit.ts";
@@ -11,7 +12,7 @@ import { outputFormat } from "../output/format.ts";
 import { resolveView } from "../output/views/lookup_view.ts";
 import type { NetdiagContext } from "./context.ts";
 import { batchInputs, runBatch } from "./lookup_batch.ts";
-import { pickSources, splitFamily } from "./lookup_flags.ts";
+import { checkHostsFile, pickSources, splitFamily } from "./lookup_flags.ts";
 import type { ResolveFlags } from "./resolve.ts";
 
 /** Runs `netdiag resolve`. */
@@ -33,6 +34,7 @@ export default async function resolve(
   }
   for (const name of names) if (name !== "-") validateDnsName(name);
   const sources = pickSources(flags);
+  await checkHostsFile(flags.hostsFile);
   const format = outputFormat(flags);
   const single = names.length === 1 && names[0] !== "-";
   const stream = openStream(this, format, resolveView(single));
@@ -56,7 +58,10 @@ export default async function resolve(
         if (format !== "human" || mode !== "first" || item.status === "ok") return true;
         if (item.answers.length !== 1) return true;
         const answer = item.answers[0];
-        diagnostic(this, `netdiag: cannot resolve ${JSON.stringify(item.name)}: ${answer.reason}`);
+        diagnostic(
+          this,
+          `netdiag: cannot resolve ${quote(item.name)}: ${escapeTerminal(answer.reason ?? "")}`,
+        );
         return false;
       },
       noun: "name",

@@ -2,7 +2,7 @@
  * `netdiag reverse`: gethostbyaddr for addresses, from the hosts file and PTR records.
  * @module
  */
-import { parseIpLiteral, validateDnsName } from "../core/dns_name.ts";
+import { parseScopedIpLiteral, validateDnsName } from "../core/dns_name.ts";
 import { InputError, quote } from "../core/errors.ts";
 import type { LookupSource, ReverseItem } from "../core/name_lookup.ts";
 import { NameService } from "../net/name_service.ts";
@@ -11,10 +11,10 @@ import { outputFormat } from "../output/format.ts";
 import { reverseView } from "../output/views/lookup_view.ts";
 import type { NetdiagContext } from "./context.ts";
 import { batchInputs, runBatch } from "./lookup_batch.ts";
-import { type NameLookupFlags, pickSources } from "./lookup_flags.ts";
+import { checkHostsFile, type NameLookupFlags, pickSources } from "./lookup_flags.ts";
 
 function validateQuery(text: string): void {
-  if (parseIpLiteral(text)) return;
+  if (parseScopedIpLiteral(text)) return;
   try {
     validateDnsName(text);
   } catch {
@@ -35,6 +35,7 @@ export default async function reverse(
   }
   for (const arg of args) if (arg !== "-") validateQuery(arg);
   const picked = pickSources(flags);
+  await checkHostsFile(flags.hostsFile);
   // getaddrinfo has no reverse; "all" shows the hosts file, DNS and gethostbyaddr's combination.
   const sources: LookupSource[] = picked.length > 1 ? ["hosts", "dns", "system"] : picked;
   const format = outputFormat(flags);

@@ -54,8 +54,12 @@ export const sendCommand = buildCommand({
       "file was verified on the other side. Only the file's last path component is sent as its " +
       "name. TARGET is HOST:PORT, [IPv6]:PORT, a bare PORT (127.0.0.1) or a Unix socket path " +
       "(anything with a /). Prints one line per file and the MB/s at the end (--json, --ndjson).\n" +
+      "Files are hashed ahead of the stream (enough of them before connecting), so each " +
+      "header is ready when the previous file ends; a file that cannot be read to its end " +
+      "(it shrank) is cut short, the receiver still answers and says how much arrived.\n" +
       "Exit codes: 0 all verified, 1 refused (connection or file) or mismatch, 2 bad input " +
-      "(missing file, unsafe name), 3 network failure (timeout, connection broken).\n\n" +
+      "(missing file, unsafe name), 3 failure (timeout, connection broken, a file the receiver " +
+      "could not write, e.g. disk full, or one send could not read).\n\n" +
       "Examples:\n" +
       "  netdiag send report.pdf data.bin 127.0.0.1:9009\n" +
       "  netdiag send backup.tar 9009 --json\n" +

@@ -2,40 +2,55 @@
  * `netdiag send`: hash each file, stream it as one frame, collect the receiver's answers.
  * @module
  */
-import { createHash } from "node:crypto";
 import { type FileHandle, open, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { InputError, quote } from "../core/errors.ts";
 import { unsafeFileNameReason } from "../core/file_name.ts";
+import { describeFsError } from "../core/fs_error.ts";
 import { encodeFrameHead, FrameDecoder } from "../core/framing.ts";
+import { filesToHashFirst } from "../core/hash_plan.ts";
 import {
   type Ack,
   fileFrameHeader,
   megabytesPerSecond,
   parseAck,
   parseTransferTarget,
+  sendOutcome,
   type SendSummary,
   type SentFile,
 } from "../core/transfer.ts";
 import { type Connection, netAdapter, NetError } from "../net/mod.ts";
-import { openStream } from "../output/emit.ts";
+import { openStream, type ResultStream } from "../output/emit.ts";
 import { outputFormat } from "../output/format.ts";
 import { formatDurationSetting, formatProgress, sendView } from "../output/views/transfer_view.ts";
+import type { Io } from "../runtime/io.ts";
+import { Hasher } from "../transfer/file_hash.ts";
 import type { NetdiagContext } from "./context.ts";
 import { dialStream } from "./dial.ts";
 import type { SendFlags } from "./send.ts";
 
 /** Bytes read from a file per step while streaming it. */
 const CHUNK = 1024 * 1024;
-/** Bytes read from a file per step while hashing it (fits in L2 with the hash's reading of it). */
-const HASH_CHUNK = 256 * 1024;
 /** Minimum milliseconds between progress-bar redraws. */
 const PROGRESS_EVERY_MS = 100;
 
+/** A file to send, as checked before connecting. */
 interface Outgoing {
   readonly path: string;
   readonly name: string;
+  /** Its size when checked (for planning the hashing; the hash decides what is sent). */
+  readonly size: number;
 }
+
+/** A file whose header went out. */
+interface Announced {
+  readonly size: number;
+  readonly sha256: string;
+  readonly startedAt: number;
+}
+
+/** A problem of `send`'s own with a file (it cannot be read, or it shrank), not the network's. */
+class SourceError extends Error {}
 
 /** Runs `netdiag send`. */
 export default async function send(
@@ -48,13 +63,15 @@ export default async function send(
   const target = parseTransferTarget(targetText);
   const files = await checkFiles(args.slice(0, -1));
   const adapter = await netAdapter();
-  // The first file is hashed before connecting: its header needs the hash, and a receiver that
-  // waited through a long hash on an open connection would give up on an idle sender.
-  if (this.io.isTerminal("stderr") && flags.progress !== false) {
-    this.io.write("stderr", `\r\x1b[K${files[0].name}: hashing…`);
-  }
-  const first = prepare(files[0]);
-  await first.catch(() => {});
+  const progress = new ProgressLine(this.io, flags.progress ?? this.io.isTerminal("stderr"));
+  // A header carries its file's hash, and a receiver drops a sender whose next header is late:
+  // enough files are hashed before connecting for the rest to be hashed ahead of the stream.
+  let connecting = true;
+  const hasher = new Hasher(files.map((f) => f.path), (i) => {
+    if (connecting) progress.hashing(files[i].name);
+  });
+  await hasher.result(filesToHashFirst(files.map((f) => f.size)) - 1).catch(() => {});
+  connecting = false;
   let dialed;
   try {
     dialed = await dialStream(
@@ -65,129 +82,184 @@ export default async function send(
       flags.timeout,
     );
   } catch (error) {
-    release(first);
+    hasher.stop();
     throw error;
   }
   const { conn, address } = dialed;
   const stream = openStream(this, format, sendView, "files");
-  const showProgress = flags.progress ?? this.io.isTerminal("stderr");
-  const clearProgress = () => showProgress && this.io.write("stderr", "\r\x1b[K");
-  let lastDraw = 0;
-  const started = performance.now();
-  const draw = (name: string, done: number, total: number, force = false) => {
-    if (!showProgress) return;
-    const now = performance.now();
-    if (!force && now - lastDraw < PROGRESS_EVERY_MS) return;
-    lastDraw = now;
-    this.io.write(
-      "stderr",
-      "\r\x1b[K" + formatProgress({ name, done, total, seconds: (now - started) / 1000 }),
-    );
+  const transfer: Transfer = {
+    files,
+    hasher,
+    session: new SendSession(conn, flags.idleTimeout),
+    progress,
+    announced: [],
+    localErrors: new Map(),
   };
+  const started = performance.now();
+  const writing = writeFiles(transfer);
+  const results = await collectAnswers(transfer, stream);
+  await writing;
+  transfer.session.close();
+  progress.clear();
+  const seconds = (performance.now() - started) / 1000;
+  const count = (status: SentFile["status"]) => results.filter((r) => r.status === status).length;
+  const bytes = results.reduce((n, r) => n + (r.status === "verified" ? r.size : 0), 0);
+  stream.end(
+    {
+      target: targetText,
+      address,
+      total: results.length,
+      verified: count("verified"),
+      refused: count("refused"),
+      failed: count("failed"),
+      bytes,
+      seconds: round3(seconds),
+      mbPerSecond: megabytesPerSecond(bytes, seconds),
+    } satisfies SendSummary,
+  );
+}
 
-  const session = new SendSession(conn, flags.idleTimeout);
-  const sent: { file: Outgoing; size: number; sha256: string; startedAt: number }[] = [];
-  const sender = (async () => {
-    // Each file is hashed while the one before it streams, so that its header (which needs the
-    // hash) is ready when that one ends.
-    let next: Promise<Prepared> | undefined = first;
-    try {
-      for (let i = 0; i < files.length; i++) {
-        const file = files[i];
-        const current = next!;
-        next = undefined;
-        if (session.stopped) {
-          release(current);
-          return;
-        }
-        let handle: FileHandle | undefined;
-        try {
-          if (showProgress) this.io.write("stderr", `\r\x1b[K${file.name}: hashing…`);
-          const prepared = await current;
-          handle = prepared.handle;
-          const { size, sha256 } = prepared;
-          if (i + 1 < files.length) next = prepare(files[i + 1]);
-          const startedAt = performance.now();
-          sent.push({ file, size, sha256, startedAt });
-          session.announce();
-          await session.write(
-            encodeFrameHead(fileFrameHeader({ name: file.name, size, sha256 }), size),
-          );
-          await streamBody(handle, size, session, (done) => draw(file.name, done, size));
-          draw(file.name, size, size, true);
-        } catch (error) {
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** The state one `send` shares between its writer and the reader of answers. */
+interface Transfer {
+  readonly files: readonly Outgoing[];
+  readonly hasher: Hasher;
+  readonly session: SendSession;
+  readonly progress: ProgressLine;
+  /** The files whose header went out, by index. */
+  readonly announced: Announced[];
+  /** Why `send` could not send a file itself, by index (at most one: sending stops there). */
+  readonly localErrors: Map<number, string>;
+}
+
+/** The progress line on stderr: which file is being hashed, then a bar while it streams. */
+class ProgressLine {
+  readonly #io: Io;
+  readonly #on: boolean;
+  readonly #started = performance.now();
+  #lastDraw = 0;
+
+  constructor(io: Io, on: boolean) {
+    this.#io = io;
+    this.#on = on;
+  }
+
+  /** Shows that `name` is being hashed. */
+  hashing(name: string): void {
+    if (this.#on) this.#io.write("stderr", `\r\x1b[K${name}: hashing…`);
+  }
+
+  /** Redraws the bar (at most every {@link PROGRESS_EVERY_MS} unless `force`). */
+  draw(name: string, done: number, total: number, force = false): void {
+    if (!this.#on) return;
+    const now = performance.now();
+    if (!force && now - this.#lastDraw < PROGRESS_EVERY_MS) return;
+    this.#lastDraw = now;
+    const seconds = (now - this.#started) / 1000;
+    this.#io.write("stderr", "\r\x1b[K" + formatProgress({ name, done, total, seconds }));
+  }
+
+  /** Clears the line. */
+  clear(): void {
+    if (this.#on) this.#io.write("stderr", "\r\x1b[K");
+  }
+}
+
+/**
+ * Streams every file in order: its header once its hash is ready, then its bytes. Stops at the
+ * first problem: a network one ends the session; one of `send`'s own (the file cannot be read,
+ * or it shrank) half-closes it instead, so that the receiver still answers the files before and
+ * says where this one was cut short.
+ */
+async function writeFiles(t: Transfer): Promise<void> {
+  const { files, hasher, session, progress } = t;
+  const buffers = [new Uint8Array(CHUNK), new Uint8Array(CHUNK)];
+  try {
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i];
+      if (session.stopped) return;
+      progress.hashing(file.name);
+      let hashed;
+      try {
+        hashed = await hasher.result(i);
+      } catch (error) {
+        t.localErrors.set(i, `cannot read ${quote(file.path)}: ${describeFsError(error)}`);
+        session.abandon(`${quote(file.name)} could not be read`);
+        return;
+      }
+      if (session.stopped) return;
+      const { size, sha256 } = hashed;
+      t.announced.push({ size, sha256, startedAt: performance.now() });
+      session.announce();
+      try {
+        await session.write(
+          encodeFrameHead(fileFrameHeader({ name: file.name, size, sha256 }), size),
+        );
+        await streamFile(file.path, size, session, buffers, (done) => {
+          progress.draw(file.name, done, size);
+        });
+        progress.draw(file.name, size, size, true);
+      } catch (error) {
+        if (!(error instanceof SourceError)) {
           session.fail(
             session.receiverGone
-              ? "not sent: the receiver closed the connection"
+              ? "the receiver closed the connection"
               : error instanceof NetError
               ? error.message
-              : `cannot read ${quote(file.path)}: ${(error as Error).message ?? error}`,
+              : String((error as Error)?.message ?? error),
           );
           return;
-        } finally {
-          await handle?.close();
         }
+        t.localErrors.set(i, `cannot send ${quote(file.path)}: ${error.message}`);
+        session.abandon(`${quote(file.name)} was cut short`);
+        return;
       }
-      await session.finishWriting();
-    } finally {
-      if (next) release(next);
     }
-  })();
+    await session.finishWriting();
+  } finally {
+    hasher.stop();
+  }
+}
 
+/** Settles every file in order as its answer comes (or as it becomes clear none will). */
+async function collectAnswers(
+  t: Transfer,
+  stream: ResultStream<SentFile, SendSummary>,
+): Promise<SentFile[]> {
+  const { files, session } = t;
   const results: SentFile[] = [];
   for (let i = 0; i < files.length; i++) {
-    const ack = await session.nextAck();
-    const info = sent[i];
+    let ack = await session.nextAck();
+    if (ack?.ok && ack.name !== files[i].name) {
+      session.fail(
+        `protocol error: answer for ${quote(ack.name)}, expected ${quote(files[i].name)}`,
+      );
+      ack = null;
+    }
+    const info = t.announced[i];
     const seconds = info ? (performance.now() - info.startedAt) / 1000 : 0;
-    const base = {
+    const outcome = sendOutcome({
+      ack,
+      sent: info !== undefined,
+      localError: t.localErrors.get(i),
+      failure: session.failure ?? session.abandoned,
+    });
+    const result: SentFile = {
       path: files[i].path,
       name: files[i].name,
       size: info?.size ?? 0,
       sha256: info?.sha256 ?? "",
+      ...outcome,
       seconds: round3(seconds),
       mbPerSecond: megabytesPerSecond(info?.size ?? 0, seconds),
     };
-    let result: SentFile;
-    if (ack === null) {
-      result = {
-        ...base,
-        status: "failed",
-        error: session.failure ?? "no answer from the receiver",
-      };
-    } else if (ack.ok && ack.name !== files[i].name) {
-      session.fail(
-        `protocol error: answer for ${quote(ack.name)}, expected ${quote(files[i].name)}`,
-      );
-      result = { ...base, status: "failed", error: session.failure };
-    } else if (ack.ok) {
-      result = { ...base, status: "verified" };
-    } else {
-      result = { ...base, status: "refused", error: ack.error ?? "refused" };
-    }
-    clearProgress();
+    t.progress.clear();
     results.push(result);
     stream.item(result);
   }
-  await sender;
-  session.close();
-  clearProgress();
-  const seconds = (performance.now() - started) / 1000;
-  const bytes = results.reduce((n, r) => n + (r.status === "verified" ? r.size : 0), 0);
-  const summary: SendSummary = {
-    target: targetText,
-    address,
-    total: results.length,
-    verified: results.filter((r) => r.status === "verified").length,
-    refused: results.filter((r) => r.status === "refused").length,
-    failed: results.filter((r) => r.status === "failed").length,
-    bytes,
-    seconds: round3(seconds),
-    mbPerSecond: megabytesPerSecond(bytes, seconds),
-  };
-  stream.end(summary);
+  return results;
 }
-
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /** Checks every path before connecting: a readable regular file with a sendable, unique name. */
 async function checkFiles(paths: string[]): Promise<Outgoing[]> {
@@ -212,105 +284,78 @@ async function checkFiles(paths: string[]): Promise<Outgoing[]> {
       );
     }
     seen.set(name, path);
-    out.push({ path, name });
+    out.push({ path, name, size: info.size });
   }
   return out;
 }
 
-/** A file opened and hashed, ready to stream. */
-interface Prepared {
-  readonly handle: FileHandle;
-  readonly size: number;
-  readonly sha256: string;
-}
-
 /**
- * Opens and hashes a file in the background; the handle stays open for streaming it. A failure
- * never goes unobserved: it is seen where the promise is awaited, or dropped by {@link release}.
+ * Streams exactly `size` bytes of the file through `buffers` (two of them: the next chunk is
+ * read while the current one is written). A file that cannot be opened or read, or that
+ * shrank since it was hashed, cannot finish its frame: a {@link SourceError}.
  */
-function prepare(file: Outgoing): Promise<Prepared> {
-  const prepared = (async () => {
-    const handle = await open(file.path, "r");
-    try {
-      return { handle, ...(await hashFile(handle)) };
-    } catch (error) {
-      await handle.close();
-      throw error;
-    }
-  })();
-  prepared.catch(() => {});
-  return prepared;
-}
-
-/** Drops a prepared file that will not be sent: closes its handle once it is open. */
-function release(prepared: Promise<Prepared>): void {
-  prepared.then((p) => p.handle.close()).catch(() => {});
-}
-
-/**
- * Reads a file to its end, returning its length and SHA-256 (constant memory). The next read
- * is in flight while the current chunk is hashed.
- */
-async function hashFile(handle: FileHandle): Promise<{ size: number; sha256: string }> {
-  const hash = createHash("sha256");
-  const buffers = [new Uint8Array(HASH_CHUNK), new Uint8Array(HASH_CHUNK)];
-  let which = 0;
-  let size = 0;
-  let pending = handle.read(buffers[which], 0, HASH_CHUNK, 0);
-  for (;;) {
-    const { bytesRead } = await pending;
-    if (bytesRead === 0) break;
-    const chunk = buffers[which].subarray(0, bytesRead);
-    size += bytesRead;
-    which ^= 1;
-    pending = handle.read(buffers[which], 0, HASH_CHUNK, size);
-    hash.update(chunk);
-  }
-  return { size, sha256: hash.digest("hex") };
-}
-
-/**
- * Streams exactly `size` bytes of the file, reading the next chunk while the current one is
- * being written. A file that shrank since it was hashed cannot finish its frame: that is an error.
- */
-async function streamBody(
-  handle: FileHandle,
+async function streamFile(
+  path: string,
   size: number,
   session: SendSession,
+  buffers: readonly Uint8Array[],
   onProgress: (done: number) => void,
 ): Promise<void> {
-  const buffers = [new Uint8Array(CHUNK), new Uint8Array(CHUNK)];
-  let position = 0;
-  let which = 0;
+  let handle: FileHandle;
+  try {
+    handle = await open(path, "r");
+  } catch (error) {
+    throw new SourceError(describeFsError(error));
+  }
   const readAt = (buffer: Uint8Array, at: number) =>
     at >= size
       ? Promise.resolve({ bytesRead: 0 })
       : handle.read(buffer, 0, Math.min(buffer.length, size - at), at);
+  let position = 0;
+  let which = 0;
   let pending = readAt(buffers[which], position);
-  while (position < size) {
-    const { bytesRead } = await pending;
-    if (bytesRead === 0) throw new Error("the file shrank while it was being sent");
-    const chunk = buffers[which].subarray(0, bytesRead);
-    position += bytesRead;
-    which ^= 1;
-    pending = readAt(buffers[which], position);
-    await session.write(chunk);
-    onProgress(position);
+  try {
+    while (position < size) {
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await pending);
+      } catch (error) {
+        throw new SourceError(describeFsError(error));
+      }
+      if (bytesRead === 0) {
+        throw new SourceError(
+          `the file shrank while it was sent, after ${position} of ${size} bytes`,
+        );
+      }
+      const chunk = buffers[which].subarray(0, bytesRead);
+      position += bytesRead;
+      which ^= 1;
+      pending = readAt(buffers[which], position);
+      await session.write(chunk);
+      onProgress(position);
+    }
+  } finally {
+    await pending.catch(() => {});
+    await handle.close();
   }
-  await pending;
 }
 
 /**
  * The connection of one `send`: writes with an idle timer, and a reader collecting the
- * receiver's acknowledgements in order. Any failure stops both sides and is kept as the reason
- * given for files left without an answer.
+ * receiver's acknowledgements in order. A failure stops both sides and is kept as the reason
+ * given for files left without an answer; abandoning (a problem with a file of `send`'s own)
+ * stops only the writing, and the answers are still read.
  */
 class SendSession {
   /** Why the session stopped early, if it did. */
   failure: string | undefined;
+  /** Why the writing stopped early while the answers are still read, if it did. */
+  abandoned: string | undefined;
   readonly #conn: Connection;
   readonly #idleMs: number;
   readonly #acks: Ack[] = [];
+  /** Answers received in all. */
+  #answers = 0;
   #readerDone = false;
   #wake: (() => void) | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -323,9 +368,9 @@ class SendSession {
     void this.#read();
   }
 
-  /** True once the session failed or the receiver stopped answering. */
+  /** True once nothing more is to be written: failed, abandoned, or the receiver is gone. */
   get stopped(): boolean {
-    return this.failure !== undefined || this.#readerDone;
+    return this.failure !== undefined || this.abandoned !== undefined || this.#readerDone;
   }
 
   /** True once the receiver's side of the connection has ended. */
@@ -341,7 +386,9 @@ class SendSession {
 
   /** Writes bytes, resetting the idle timer. */
   async write(bytes: Uint8Array): Promise<void> {
-    if (this.stopped) throw new Error(this.failure ?? "the receiver closed the connection");
+    if (this.stopped) {
+      throw new Error(this.failure ?? this.abandoned ?? "the receiver closed the connection");
+    }
     await this.#conn.write(bytes);
     this.#touch();
   }
@@ -351,6 +398,16 @@ class SendSession {
     try {
       await this.#conn.closeWrite();
     } catch { /* the reader reports the failure */ }
+  }
+
+  /**
+   * Stops writing for `reason` and half-closes, in the middle of a file or not: the receiver
+   * answers what it got (a file cut short: "connection closed after N of M bytes") and closes.
+   */
+  abandon(reason: string): void {
+    if (this.stopped) return;
+    this.abandoned = reason;
+    void this.finishWriting();
   }
 
   /** Stops the session with `reason` (kept for the files without an answer). */
@@ -365,7 +422,7 @@ class SendSession {
     for (;;) {
       const ack = this.#acks.shift();
       if (ack) return ack;
-      if (this.stopped) return null;
+      if (this.failure !== undefined || this.#readerDone) return null;
       await new Promise<void>((resolve) => (this.#wake = resolve));
     }
   }
@@ -407,11 +464,12 @@ class SendSession {
               throw new Error("protocol error: the receiver's answer is not an acknowledgement");
             }
             this.#acks.push(ack);
+            this.#answers++;
             this.#notify();
           }
         }
       }
-      if (this.failure === undefined && this.#acks.length < this.#announced) {
+      if (this.failure === undefined && this.#answers < this.#announced) {
         this.failure = "the receiver closed the connection before answering";
       }
     } catch (error) {

@@ -1,21 +1,32 @@
-import { type ApplicationText, ArgumentParseError, text_en } from "@stricli/core";
-import { NetdiagError } from "../core/errors.ts";
+import { type ApplicationText, text_en } from "@stricli/core";
+import { NetdiagError, quote } from "../core/errors.ts";
+import { escapeTerminal } from "../core/terminal_text.ts";
+import { scannerErrorMessage } from "./argument_errors.ts";
 
-/** Formats an error as netdiag's one line: `netdiag: <what>: <why>`, never a stack trace. */
+/**
+ * Formats an error as netdiag's one line: `netdiag: <what>: <why>`, never a stack trace. The
+ * line never holds a raw control, C1 or bidi character: arguments are quoted with `quote()`, and
+ * whatever a message still carries (a runtime's text, an address) is escaped here.
+ */
 export function errorLine(error: unknown): string {
-  if (error instanceof ArgumentParseError && error.exception instanceof NetdiagError) {
-    return `netdiag: ${error.exception.message}`;
-  }
-  if (error instanceof ArgumentParseError) {
-    return `netdiag: invalid value ${
-      JSON.stringify(error.input)
-    } for ${error.externalFlagNameOrPlaceholder}: ${
-      error.exception instanceof Error ? error.exception.message : String(error.exception)
-    }`;
-  }
-  if (error instanceof NetdiagError) return `netdiag: ${error.message}`;
+  const scanner = scannerErrorMessage(error);
+  if (scanner !== undefined) return `netdiag: ${escapeTerminal(scanner)}`;
+  if (error instanceof NetdiagError) return `netdiag: ${escapeTerminal(error.message)}`;
   const message = error instanceof Error ? error.message : String(error);
-  return `netdiag: unexpected error: ${message.split("\n")[0]} (run with --debug for details)`;
+  return `netdiag: unexpected error: ${
+    escapeTerminal(message.split("\n")[0])
+  } (run with --debug for details)`;
+}
+
+/**
+ * `netdiag: unknown command "htns": did you mean "htons"? (see netdiag --help)` — for Stricli's
+ * unknown commands and for the inherited names lib/cli/name_guard.ts turns away.
+ */
+export function unknownCommandLine(input: string, corrections: readonly string[]): string {
+  const names = corrections.map((c) => quote(c.replaceAll("`", "")));
+  return `netdiag: unknown command ${quote(input)}` +
+    (names.length ? `: did you mean ${names.join(" or ")}?` : "") +
+    " (see netdiag --help)";
 }
 
 function debugEnabled(): boolean {
@@ -28,25 +39,15 @@ function withStack(error: unknown): string {
   return `${line}\n${error.stack}`;
 }
 
-function lowerFirst(s: string): string {
-  return s.charAt(0).toLowerCase() + s.slice(1);
-}
-
 /** Stricli's English text with netdiag's error formats. */
 export const cliText: ApplicationText = {
   ...text_en,
-  noCommandRegisteredForInput: ({ input, corrections }) =>
-    `netdiag: unknown command ${JSON.stringify(input)}` +
-    (corrections.length
-      ? `: did you mean ${corrections.map((c) => `"${c.replaceAll("`", "")}"`).join(" or ")}?`
-      : "") +
-    " (see netdiag --help)",
-  exceptionWhileParsingArguments: (error) =>
-    error instanceof ArgumentParseError || error instanceof NetdiagError
-      ? errorLine(error)
-      : `netdiag: ${lowerFirst(error instanceof Error ? error.message : String(error))}`,
+  noCommandRegisteredForInput: ({ input, corrections }) => unknownCommandLine(input, corrections),
+  exceptionWhileParsingArguments: (error) => errorLine(error),
   exceptionWhileRunningCommand: (error) => withStack(error),
   exceptionWhileLoadingCommandFunction: (error) => withStack(error),
   exceptionWhileLoadingCommandContext: (error) => withStack(error),
+  exceptionWhileRunningIntegrationFlag: ({ exception }) => withStack(exception),
+  exceptionWhileRunningIntegrationHook: ({ exception }) => withStack(exception),
   commandErrorResult: (error) => withStack(error),
 };

@@ -3,11 +3,18 @@
  * types netdiag prints. Pure TypeScript on Uint8Array, so it loads in no time on every runtime
  * (a CommonJS codec costs Deno ~35 ms of start-up); the decoded records have the shape
  * `dns-packet` gives, which the tests use as the reference codec.
+ *
+ * Replies come from the network, so decoding is bounded and strict: names of at most 255 octets
+ * (labels of at most 63), at most 127 compression pointers per name and 512 KiB of names decoded
+ * per message, record data of the length its type requires; anything else makes the whole
+ * message malformed ({@link DnsFormatError}).
  * @module
  */
 import { inetNtop4, inetNtop6 } from "./inet_ntop.ts";
 import { RECORD_TYPE_NUMBERS, type RecordType } from "./dns_types.ts";
 import type { WireRecord } from "./dns_records.ts";
+import { rcodeName } from "./dns_rcodes.ts";
+import { quote } from "./errors.ts";
 
 /** Header flag bits (in the 16-bit flags word). */
 export const DNS_FLAGS = {
@@ -19,20 +26,6 @@ export const DNS_FLAGS = {
   AD: 0x0020,
   CD: 0x0010,
 } as const;
-
-const RCODES = [
-  "NOERROR",
-  "FORMERR",
-  "SERVFAIL",
-  "NXDOMAIN",
-  "NOTIMP",
-  "REFUSED",
-  "YXDOMAIN",
-  "YXRRSET",
-  "NXRRSET",
-  "NOTAUTH",
-  "NOTZONE",
-];
 
 const TYPE_NAMES: Record<number, string> = Object.fromEntries([
   ...Object.entries(RECORD_TYPE_NUMBERS).map(([name, n]) => [n, name]),
@@ -52,7 +45,10 @@ export interface DnsMessage {
   readonly id: number;
   /** The 16-bit flags word (QR, opcode, AA, TC, RD, RA, Z, AD, CD, rcode). */
   readonly flags: number;
-  /** The response code by name (NOERROR, NXDOMAIN, …, or RCODE<n>). */
+  /**
+   * The response code by name (NOERROR, NXDOMAIN, BADVERS, … or RCODE<n>): the header's 4 bits
+   * and, when there is an OPT record, its 8 extended bits above them.
+   */
   readonly rcode: string;
   readonly questions: readonly DnsQuestion[];
   readonly answers: readonly WireRecord[];
@@ -71,6 +67,17 @@ export interface QueryOptions {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** The longest name on the wire: labels, their length octets and the root's zero (RFC 1035). */
+export const MAX_NAME_OCTETS = 255;
+/** The most compression pointers followed in one name (a longer chain is taken for a loop). */
+export const MAX_NAME_POINTERS = 127;
+/**
+ * The most octets of names one message may make the decoder read, pointers followed: 8 × 64 KiB,
+ * eight times the largest message, so that no message costs more than that however its names
+ * point at each other.
+ */
+export const MAX_DECODED_NAME_OCTETS = 8 * 65536;
+
 function nameBytes(name: string): Uint8Array {
   const text = name === "." ? "" : name.endsWith(".") ? name.slice(0, -1) : name;
   // ASCII names (nearly all) are encoded in place; others go through TextEncoder.
@@ -84,7 +91,7 @@ function nameBytes(name: string): Uint8Array {
     if (c === 0x2e) {
       const labelLength = i - labelStart;
       if (length > 0 && (labelLength === 0 || labelLength > 63)) {
-        throw new RangeError(`invalid label in ${name}`);
+        throw new RangeError(`invalid label in ${quote(name)}`);
       }
       if (length > 0) out[labelStart] = labelLength;
       labelStart = i + 1;
@@ -93,6 +100,11 @@ function nameBytes(name: string): Uint8Array {
     }
   }
   out[out.length - 1] = 0;
+  if (out.length > MAX_NAME_OCTETS) {
+    throw new RangeError(
+      `${quote(name)} is ${out.length} octets long, at most ${MAX_NAME_OCTETS} allowed`,
+    );
+  }
   return out;
 }
 
@@ -129,7 +141,7 @@ export function encodeQuery(
 
 /** A malformed message. */
 export class DnsFormatError extends Error {
-  /** Creates the error. */
+  /** Creates the error; the message says what in the message is wrong. */
   constructor(message: string) {
     super(message);
     this.name = "DnsFormatError";
@@ -139,11 +151,13 @@ export class DnsFormatError extends Error {
 class Reader {
   readonly view: DataView;
   off = 0;
+  /** Name octets this message may still make the decoder read. */
+  budget = MAX_DECODED_NAME_OCTETS;
   constructor(readonly bytes: Uint8Array) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
   need(n: number, at = this.off) {
-    if (at + n > this.bytes.length) throw new DnsFormatError("message truncated");
+    if (at + n > this.bytes.length) throw new DnsFormatError("the message is truncated");
   }
   u8() {
     this.need(1);
@@ -167,9 +181,18 @@ class Reader {
     this.off += n;
     return v;
   }
+  /** Counts `n` octets of names read against the message's budget. */
+  spend(n: number) {
+    this.budget -= n;
+    if (this.budget < 0) {
+      throw new DnsFormatError(
+        `its names take more than ${MAX_DECODED_NAME_OCTETS} octets to decode`,
+      );
+    }
+  }
   /** Reads a (possibly compressed) name at the cursor. */
   name(): string {
-    const [text, end] = readName(this.bytes, this.off);
+    const [text, end] = readName(this, this.off);
     this.off = end;
     return text;
   }
@@ -197,66 +220,119 @@ function labelText(bytes: Uint8Array): string {
   return out;
 }
 
-/** Reads a name at `start`; returns its text (no trailing dot; "." for the root) and end. */
-function readName(bytes: Uint8Array, start: number): [string, number] {
+const PAST_END = "a name runs past the end of the message";
+
+/**
+ * Reads a name at `start`; returns its text (no trailing dot; "." for the root) and the offset
+ * after it. Labels are at most 63 octets (the 6-bit length), the name at most
+ * {@link MAX_NAME_OCTETS} octets, with at most {@link MAX_NAME_POINTERS} pointers; every octet
+ * read counts against the message's budget.
+ */
+function readName(r: Reader, start: number): [string, number] {
+  const bytes = r.bytes;
   const labels: string[] = [];
   let off = start;
   let end = -1;
-  for (let jumps = 0; jumps < 128;) {
-    if (off >= bytes.length) throw new DnsFormatError("name runs past the message");
+  let octets = 1;
+  let pointers = 0;
+  for (;;) {
+    if (off >= bytes.length) throw new DnsFormatError(PAST_END);
     const len = bytes[off];
+    if ((len & 0xc0) === 0xc0) {
+      if (off + 1 >= bytes.length) throw new DnsFormatError(PAST_END);
+      if (++pointers > MAX_NAME_POINTERS) {
+        throw new DnsFormatError(
+          `a name has more than ${MAX_NAME_POINTERS} compression pointers`,
+        );
+      }
+      r.spend(2);
+      if (end < 0) end = off + 2;
+      off = ((len & 0x3f) << 8) | bytes[off + 1];
+      continue;
+    }
+    if (len & 0xc0) {
+      throw new DnsFormatError(`a name has a label of unknown type 0x${len.toString(16)}`);
+    }
     if (len === 0) {
       if (end < 0) end = off + 1;
       return [labels.length ? labels.join(".") : ".", end];
     }
-    if ((len & 0xc0) === 0xc0) {
-      if (off + 1 >= bytes.length) throw new DnsFormatError("name runs past the message");
-      if (end < 0) end = off + 2;
-      off = ((len & 0x3f) << 8) | bytes[off + 1];
-      jumps++;
-      continue;
+    octets += 1 + len;
+    if (octets > MAX_NAME_OCTETS) {
+      throw new DnsFormatError(`a name is longer than ${MAX_NAME_OCTETS} octets`);
     }
-    if (len & 0xc0) throw new DnsFormatError("bad label type");
-    if (off + 1 + len > bytes.length) throw new DnsFormatError("name runs past the message");
+    if (off + 1 + len > bytes.length) throw new DnsFormatError(PAST_END);
+    r.spend(1 + len);
     labels.push(labelText(bytes.subarray(off + 1, off + 1 + len)));
     off += 1 + len;
   }
-  throw new DnsFormatError("name compression loop");
 }
 
 const textOf = (b: Uint8Array) => decoder.decode(b);
 
-function rdata(r: Reader, type: string, length: number): unknown {
-  const end = r.off + length;
+/** The data length of fixed-size types. */
+const FIXED_LENGTH: Readonly<Record<string, number>> = { A: 4, AAAA: 16 };
+/** The shortest data of variable-size types (a name is at least the root's one octet). */
+const MIN_LENGTH: Readonly<Record<string, number>> = {
+  CNAME: 1,
+  NS: 1,
+  PTR: 1,
+  DNAME: 1,
+  MX: 3,
+  TXT: 1,
+  SRV: 7,
+  SOA: 22,
+  CAA: 2,
+  NAPTR: 8,
+};
+
+const octetsText = (n: number) => `${n} octet${n === 1 ? "" : "s"}`;
+
+/** Reads the data of a class IN record; data that does not fit its type is a DnsFormatError. */
+function rdata(r: Reader, owner: string, type: string, length: number): unknown {
   r.need(length);
-  let data: unknown;
+  const start = r.off;
+  const what = `${type} record of ${quote(owner)}`;
+  const fixed = FIXED_LENGTH[type];
+  if (fixed !== undefined && length !== fixed) {
+    throw new DnsFormatError(`${what} has ${octetsText(length)} of data, expected ${fixed}`);
+  }
+  const min = MIN_LENGTH[type];
+  if (min !== undefined && length < min) {
+    throw new DnsFormatError(`${what} has ${octetsText(length)} of data, at least ${min} expected`);
+  }
+  const data = fields(r, type, start + length);
+  if (r.off !== start + length) {
+    throw new DnsFormatError(
+      `${what} has ${octetsText(length)} of data but its fields take ${r.off - start}`,
+    );
+  }
+  return data;
+}
+
+/** Reads the fields of the record data ending at `end`. */
+function fields(r: Reader, type: string, end: number): unknown {
   switch (type) {
     case "A":
-      data = length === 4 ? inetNtop4(r.take(4)) : r.take(length);
-      break;
+      return inetNtop4(r.take(4));
     case "AAAA":
-      data = length === 16 ? inetNtop6(r.take(16)) : r.take(length);
-      break;
+      return inetNtop6(r.take(16));
     case "CNAME":
     case "NS":
     case "PTR":
     case "DNAME":
-      data = r.name();
-      break;
+      return r.name();
     case "MX":
-      data = { preference: r.u16(), exchange: r.name() };
-      break;
+      return { preference: r.u16(), exchange: r.name() };
     case "TXT": {
       const strings: Uint8Array[] = [];
       while (r.off < end) strings.push(r.string());
-      data = strings;
-      break;
+      return strings;
     }
     case "SRV":
-      data = { priority: r.u16(), weight: r.u16(), port: r.u16(), target: r.name() };
-      break;
+      return { priority: r.u16(), weight: r.u16(), port: r.u16(), target: r.name() };
     case "SOA":
-      data = {
+      return {
         mname: r.name(),
         rname: r.name(),
         serial: r.u32(),
@@ -265,15 +341,13 @@ function rdata(r: Reader, type: string, length: number): unknown {
         expire: r.u32(),
         minimum: r.u32(),
       };
-      break;
     case "CAA": {
       const flags = r.u8();
       const tag = textOf(r.string());
-      data = { flags, tag, value: textOf(r.take(end - r.off)) };
-      break;
+      return { flags, tag, value: textOf(r.take(Math.max(0, end - r.off))) };
     }
     case "NAPTR":
-      data = {
+      return {
         order: r.u16(),
         preference: r.u16(),
         flags: textOf(r.string()),
@@ -281,13 +355,27 @@ function rdata(r: Reader, type: string, length: number): unknown {
         regexp: textOf(r.string()),
         replacement: r.name(),
       };
-      break;
     default:
-      data = r.take(length);
+      return r.take(end - r.off);
   }
-  if (r.off > end) throw new DnsFormatError(`${type} record data overruns its length`);
-  r.off = end;
-  return data;
+}
+
+const CLASS_NAMES: Readonly<Record<number, string>> = {
+  1: "IN",
+  3: "CH",
+  4: "HS",
+  254: "NONE",
+  255: "ANY",
+};
+
+const className = (n: number) => CLASS_NAMES[n] ?? `CLASS${n}`;
+
+/** The data of an OPT record (RFC 6891): its TTL field holds the extended rcode and version. */
+export interface OptData {
+  readonly udpPayloadSize: number;
+  /** The high 8 bits of the 12-bit response code. */
+  readonly extendedRcode: number;
+  readonly version: number;
 }
 
 function record(r: Reader): WireRecord {
@@ -299,14 +387,27 @@ function record(r: Reader): WireRecord {
   const type = TYPE_NAMES[typeNumber] ?? `TYPE${typeNumber}`;
   if (type === "OPT") {
     r.take(length);
-    return { name, type, ttl: 0, class: "OPT", data: { udpPayloadSize: cls } };
+    const data: OptData = {
+      udpPayloadSize: cls,
+      extendedRcode: ttl >>> 24,
+      version: (ttl >>> 16) & 0xff,
+    };
+    return { name, type, ttl: 0, class: "OPT", data };
   }
-  return { name, type, ttl, class: cls === 1 ? "IN" : `CLASS${cls}`, data: rdata(r, type, length) };
+  // Record data of other classes has formats of its own (a CH A record holds a name): kept raw.
+  const data = cls === 1 ? rdata(r, name, type, length) : r.take(length);
+  return { name, type, ttl, class: className(cls), data };
 }
 
-/** Decodes a DNS message; throws {@link DnsFormatError} when it is malformed. */
-export function decodeMessage(bytes: Uint8Array): DnsMessage {
-  const r = new Reader(bytes);
+/** The header and question section of a message: what a reply is matched on. */
+export interface DnsHead {
+  readonly id: number;
+  /** The 16-bit flags word (QR, opcode, AA, TC, RD, RA, Z, AD, CD, rcode). */
+  readonly flags: number;
+  readonly questions: readonly DnsQuestion[];
+}
+
+function readHead(r: Reader): DnsHead & { readonly counts: number[] } {
   const id = r.u16();
   const flags = r.u16();
   const counts = [r.u16(), r.u16(), r.u16(), r.u16()];
@@ -315,21 +416,46 @@ export function decodeMessage(bytes: Uint8Array): DnsMessage {
     const name = r.name();
     const type = r.u16();
     const cls = r.u16();
-    questions.push({
-      name,
-      type: TYPE_NAMES[type] ?? `TYPE${type}`,
-      class: cls === 1 ? "IN" : `CLASS${cls}`,
-    });
+    questions.push({ name, type: TYPE_NAMES[type] ?? `TYPE${type}`, class: className(cls) });
   }
-  const section = (n: number) => Array.from({ length: n }, () => record(r));
+  return { id, flags, questions, counts };
+}
+
+/**
+ * Decodes the header and question section only (cheap and bounded: for matching a reply to its
+ * query before decoding the rest); throws {@link DnsFormatError} when they are malformed.
+ */
+export function decodeHead(bytes: Uint8Array): DnsHead {
+  const { id, flags, questions } = readHead(new Reader(bytes));
+  return { id, flags, questions };
+}
+
+/**
+ * Decodes a DNS message; throws {@link DnsFormatError} when it is malformed: truncated, a name
+ * over {@link MAX_NAME_OCTETS} octets or with more than {@link MAX_NAME_POINTERS} pointers, names
+ * costing more than {@link MAX_DECODED_NAME_OCTETS} octets in all, record data of the wrong
+ * length for its type, or more than one OPT record.
+ */
+export function decodeMessage(bytes: Uint8Array): DnsMessage {
+  const r = new Reader(bytes);
+  const { id, flags, questions, counts } = readHead(r);
+  const section = (n: number) => {
+    const out: WireRecord[] = [];
+    for (let i = 0; i < n; i++) out.push(record(r));
+    return out;
+  };
   const answers = section(counts[1]);
   const authorities = section(counts[2]);
   const additionals = section(counts[3]);
-  const rcodeNumber = flags & 0xf;
+  const opts = additionals.filter((a) => a.type === "OPT");
+  if (opts.length > 1) {
+    throw new DnsFormatError(`it has ${opts.length} OPT records, at most 1 allowed`);
+  }
+  const extended = opts.length ? (opts[0].data as OptData).extendedRcode : 0;
   return {
     id,
     flags,
-    rcode: RCODES[rcodeNumber] ?? `RCODE${rcodeNumber}`,
+    rcode: rcodeName((extended << 4) | (flags & 0xf)),
     questions,
     answers,
     authorities,

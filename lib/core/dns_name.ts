@@ -20,8 +20,9 @@ export interface DnsNameOptions {
 
 /**
  * Checks a name given on the command line and returns it without a trailing dot. Throws an
- * {@link InputError} naming the value when it is empty, longer than 253 characters, has an empty
- * label or a label over 63 characters, or contains whitespace or control characters.
+ * {@link InputError} naming the value when it is empty, longer than 253 characters (or octets, in
+ * UTF-8), has an empty label or a label over 63 octets, or contains whitespace or control
+ * characters.
  */
 export function validateDnsName(text: string, options: DnsNameOptions = {}): string {
   if (text === "." && options.allowRoot) return ".";
@@ -39,15 +40,25 @@ export function validateDnsName(text: string, options: DnsNameOptions = {}): str
   }
   for (const label of name.split(".")) {
     if (label.length === 0) throw new InputError(`invalid name ${quote(text)}: empty label`);
-    if (label.length > MAX_LABEL_LENGTH) {
+    const octets = utf8Length(label);
+    if (octets > MAX_LABEL_LENGTH) {
+      const size = octets === label.length ? `${octets} characters` : `${octets} octets in UTF-8`;
       throw new InputError(
         `invalid name ${quote(text)}: label ${quote(label.slice(0, 20) + "…")} has ` +
-          `${label.length} characters, at most ${MAX_LABEL_LENGTH} allowed`,
+          `${size}, at most ${MAX_LABEL_LENGTH} allowed`,
       );
     }
   }
+  if (utf8Length(name) > MAX_NAME_LENGTH) {
+    throw new InputError(
+      `invalid name ${quote(text)}: ${utf8Length(name)} octets in UTF-8, ` +
+        `at most ${MAX_NAME_LENGTH} allowed`,
+    );
+  }
   return name;
 }
+
+const utf8Length = (text: string) => new TextEncoder().encode(text).length;
 
 /** An IP address literal: its family, bytes and canonical text (inet_ntop form). */
 export interface IpLiteral {
@@ -69,12 +80,39 @@ export function parseIpLiteral(text: string): IpLiteral | undefined {
   return undefined;
 }
 
+/** An IP literal that may carry an IPv6 zone: `fe80::1%eth0`. */
+export interface ScopedIpLiteral extends IpLiteral {
+  /** The zone (interface name or index) after `%`, when there is one; `text` ends with it. */
+  readonly zone?: string;
+}
+
+/** A zone as `fe80::1%zone` may name it: an interface name or index. */
+const ZONE = /^[\w.@-]{1,64}$/;
+
+/**
+ * Parses an IP literal as {@link parseIpLiteral} does, and also an IPv6 address with a zone
+ * (`fe80::1%eth0`, `[fe80::1%2]`), as getaddrinfo reads it; undefined when `text` is neither. The
+ * zone does not change the address (its bytes, and so its reverse-lookup name).
+ */
+export function parseScopedIpLiteral(text: string): ScopedIpLiteral | undefined {
+  const plain = parseIpLiteral(text);
+  if (plain) return plain;
+  const bare = text.startsWith("[") && text.endsWith("]") ? text.slice(1, -1) : text;
+  const at = bare.indexOf("%");
+  if (at < 0) return undefined;
+  const zone = bare.slice(at + 1);
+  const v6 = inetPton6(bare.slice(0, at));
+  if (!v6 || !ZONE.test(zone)) return undefined;
+  return { family: 6, bytes: v6, text: `${inetNtop6(v6)}%${zone}`, zone };
+}
+
 /**
  * The reverse-lookup name of an address: `1.0.0.127.in-addr.arpa` for 127.0.0.1, the 32 nibbles
- * under `ip6.arpa` for IPv6. Throws an {@link InputError} when `address` is not an IP literal.
+ * under `ip6.arpa` for IPv6 (a zone, `fe80::1%eth0`, is left out). Throws an {@link InputError}
+ * when `address` is not an IP literal.
  */
 export function reverseName(address: string): string {
-  const ip = parseIpLiteral(address);
+  const ip = parseScopedIpLiteral(address);
   if (!ip) {
     throw new InputError(
       `invalid address ${quote(address)}: expected an IPv4 (a.b.c.d) or IPv6 address`,

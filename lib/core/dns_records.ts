@@ -1,7 +1,8 @@
 /**
  * DNS answers as netdiag reports them: records with a structured value and a presentation
  * text (names without trailing dots, TXT strings kept together), and the outcome of a query
- * (NOERROR, NODATA, NXDOMAIN, SERVFAIL, REFUSED, TIMEOUT, …) with its exit code.
+ * (NOERROR, NODATA, NXDOMAIN, SERVFAIL, REFUSED, BADVERS, TIMEOUT, MALFORMED, …) with its exit
+ * code.
  *
  * The input shapes are those of a decoded DNS message (as `dns-packet` produces), described here
  * structurally so that this module stays pure.
@@ -11,6 +12,7 @@ import { ExitCode } from "./exit_code.ts";
 import { inetNtop6 } from "./inet_ntop.ts";
 import { inetPton6 } from "./inet_pton.ts";
 import { sameName, stripDot } from "./dns_name.ts";
+import { rcodeText } from "./dns_rcodes.ts";
 
 /** A resource record as decoded from the wire (the `dns-packet` answer shape). */
 export interface WireRecord {
@@ -69,32 +71,38 @@ export interface DnsRecord {
   readonly data: string;
 }
 
-/** How a query ended. */
+/** How a query ended without a response code of its own. */
+export type LocalDnsStatus = "NODATA" | "TIMEOUT" | "UNREACHABLE" | "MALFORMED" | "ERROR";
+
+/**
+ * How a query ended: the server's response code by name (`NOERROR`, `NXDOMAIN`, `SERVFAIL`,
+ * `REFUSED`, `YXDOMAIN`, `BADVERS`, … `RCODE15`; see lib/core/dns_rcodes.ts), NODATA for NOERROR
+ * without a record of the type, or a local outcome: TIMEOUT, UNREACHABLE, MALFORMED (the reply
+ * could not be decoded) or ERROR (another failure, said in the exchange's `error`).
+ */
 export type DnsStatus =
   | "NOERROR"
-  | "NODATA"
   | "NXDOMAIN"
   | "SERVFAIL"
   | "REFUSED"
   | "FORMERR"
   | "NOTIMP"
-  | "TIMEOUT"
-  | "UNREACHABLE"
-  | "ERROR";
+  | LocalDnsStatus
+  | (string & Record<never, never>);
 
-/** A short explanation of each status, for human output. */
-export const DNS_STATUS_TEXT: Record<DnsStatus, string> = {
-  NOERROR: "answer",
+const LOCAL_TEXT: Record<LocalDnsStatus, string> = {
   NODATA: "the name exists but has no records of this type",
-  NXDOMAIN: "no such name",
-  SERVFAIL: "server failure",
-  REFUSED: "the server refused the query",
-  FORMERR: "the server could not parse the query",
-  NOTIMP: "the server does not implement this query",
   TIMEOUT: "no answer before the timeout",
   UNREACHABLE: "the server is unreachable",
-  ERROR: "error",
+  MALFORMED: "the reply is malformed",
+  ERROR: "the query failed",
 };
+
+/** A short explanation of a status, for human output: `no such name`, `server failure`, … */
+export function dnsStatusText(status: DnsStatus): string {
+  if (status === "NOERROR") return "answer";
+  return LOCAL_TEXT[status as LocalDnsStatus] ?? rcodeText(status);
+}
 
 /** The exit code of a status: 0 answer, 1 no such name / no data, 3 anything else. */
 export function dnsStatusExitCode(status: DnsStatus): ExitCode {
@@ -114,19 +122,15 @@ export function worstExitCode(codes: Iterable<ExitCode>): ExitCode {
 }
 
 /**
- * The status of a response: the server's rcode, except that NOERROR without any record of the
- * asked type (after following CNAMEs for other types) is NODATA.
+ * The status of a response: the server's rcode by name, except that NOERROR without any record
+ * of the asked type (after following CNAMEs for other types) is NODATA.
  */
 export function responseStatus(
   rcode: string,
   answers: readonly DnsRecord[],
   type: string,
 ): DnsStatus {
-  if (rcode !== "NOERROR") {
-    return (["NXDOMAIN", "SERVFAIL", "REFUSED", "FORMERR", "NOTIMP"] as string[]).includes(rcode)
-      ? rcode as DnsStatus
-      : "ERROR";
-  }
+  if (rcode !== "NOERROR") return rcode;
   return answers.some((r) => r.type === type) ? "NOERROR" : "NODATA";
 }
 

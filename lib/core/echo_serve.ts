@@ -20,18 +20,51 @@ export type ListeningRecord =
 
 /**
  * How a client session ended: `closed` by the client, `idle-timeout`, `protocol-error` (bad
- * frame), `truncated` (the client left mid-frame), `reset` by the peer, `shutdown` of the server,
- * `rejected` (over --max-conns), `error` (another I/O failure).
+ * frame), `truncated` (the client left mid-frame), `stalled` (a frame in progress stopped
+ * advancing, see {@link SERVE_BOUNDS}), `evicted` (its slot went to a new client while it made
+ * less than the minimum progress and every slot was taken), `reset` by the peer, `shutdown` of
+ * the server, `rejected` (over --max-conns), `error` (another I/O failure).
  */
 export type SessionEnd =
   | "closed"
   | "idle-timeout"
   | "protocol-error"
   | "truncated"
+  | "stalled"
+  | "evicted"
   | "reset"
   | "shutdown"
   | "rejected"
   | "error";
+
+/**
+ * The limits that keep hostile clients from holding `echo serve`'s slots or memory (defaults;
+ * the server's options can change them, the CLI does not).
+ */
+export const SERVE_BOUNDS = Object.freeze({
+  /**
+   * --framed: a frame in progress (its first byte has arrived) must gain this many bytes, or
+   * end, within every {@link SERVE_BOUNDS.frameStallMs}: a header trickled a byte at a time
+   * cannot hold a connection (a silent client between frames is only subject to the idle
+   * timeout).
+   */
+  frameProgressBytes: 1024,
+  /** See {@link SERVE_BOUNDS.frameProgressBytes}. */
+  frameStallMs: 10_000,
+  /**
+   * When every slot (--max-conns) is taken, a new client takes the slot of the connection that
+   * read the fewest bytes over the last window, if that is fewer than this (silent, trickling,
+   * or stuck because it does not read its echoes); only connections open a full window are
+   * judged. Otherwise the new client is turned away.
+   */
+  minProgressBytes: 256,
+  /** See {@link SERVE_BOUNDS.minProgressBytes}. */
+  progressWindowMs: 10_000,
+  /** Kernel receive buffer asked for on the UDP socket (capped at net.core.rmem_max). */
+  udpReceiveBufferBytes: 4 * 1024 * 1024,
+  /** Kernel send buffer asked for on the UDP socket (capped at net.core.wmem_max). */
+  udpSendBufferBytes: 1024 * 1024,
+});
 
 /** One client session: a TCP or Unix connection, or one UDP peer's datagrams. */
 export interface SessionRecord {
@@ -68,7 +101,16 @@ export interface ServeTotals {
   readonly protocolErrors: number;
   /** Sessions closed for idling. */
   readonly idleTimeouts: number;
+  /** Sessions closed because a frame stopped advancing ({@link SERVE_BOUNDS}). */
+  readonly stalled: number;
+  /** Sessions closed to make room for a new client ({@link SERVE_BOUNDS}). */
+  readonly evicted: number;
   readonly uptimeMs: number;
+  /**
+   * UDP datagrams the kernel dropped because the server's receive buffer was full (Linux;
+   * absent without UDP or where the kernel's count cannot be read).
+   */
+  readonly udpDrops?: number;
 }
 
 /** Where `echo serve` listens, from its flags. */

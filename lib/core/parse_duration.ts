@@ -1,4 +1,5 @@
 import { InputError, quote } from "./errors.ts";
+import { problemPrefix } from "./parse_number.ts";
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const DURATION = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)?$/;
@@ -21,7 +22,9 @@ export function parseDuration(text: string, options: DurationOptions = {}): numb
   const { what = "duration", minMs = 1, maxMs = 86_400_000 } = options;
   const allowed = `a duration such as "500ms", "2s", "1.5s" or "5m" (bare numbers are seconds)`;
   const m = DURATION.exec(text.trim());
-  if (!m) throw new InputError(`invalid ${what} ${quote(text)}: expected ${allowed}`);
+  if (!m) {
+    throw new InputError(`invalid ${what} ${quote(text)}${problemPrefix(text)}expected ${allowed}`);
+  }
   const ms = Math.round(Number(m[1]) * UNITS[m[2] ?? "s"]);
   if (ms < minMs || ms > maxMs) {
     throw new InputError(

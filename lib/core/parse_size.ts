@@ -1,4 +1,5 @@
 import { InputError, quote } from "./errors.ts";
+import { problemPrefix } from "./parse_number.ts";
 
 const SIZE = /^([0-9]+(?:\.[0-9]+)?)\s*(?:([kmgt])(?:i?b)?|b)?$/i;
 const POWERS: Record<string, number> = { k: 1, m: 2, g: 3, t: 4 };
@@ -23,7 +24,8 @@ export function parseByteSize(text: string, options: ByteSizeOptions = {}): numb
   const m = SIZE.exec(text.trim());
   if (!m) {
     throw new InputError(
-      `invalid ${what} ${quote(text)}: expected a byte count such as "512", "64k", "16M" or "1G"`,
+      `invalid ${what} ${quote(text)}${problemPrefix(text)}` +
+        `expected a byte count such as "512", "64k", "16M" or "1G"`,
     );
   }
   const bytes = Math.floor(Number(m[1]) * 1024 ** (m[2] ? POWERS[m[2].toLowerCase()] : 0));

@@ -8,6 +8,7 @@ import { InputError, quote } from "./errors.ts";
 import { inetPton6 } from "./inet_pton.ts";
 import { type Ipv4Block, ipv4ToNumber, parseIpv4Cidr } from "./ipv4_cidr.ts";
 import { parsePortList, type PortToken } from "./port_list.ts";
+import { parseUnixPath } from "./unix_path.ts";
 
 /** One parsed TARGET operand. `ports` is null when the operand names none (`-p` supplies them). */
 export type ProbeTarget =
@@ -67,7 +68,7 @@ export function parseProbeTarget(text: string): ProbeTarget {
   if (text.startsWith("unix:")) {
     const path = text.slice(5);
     if (path === "") throw malformed(text, 'no path after "unix:"');
-    return { kind: "unix", text, path };
+    return { kind: "unix", text, path: parseUnixPath(path) };
   }
   if (text.startsWith("[")) {
     const close = text.indexOf("]");

@@ -14,11 +14,17 @@ export interface ProtocolEntry {
   readonly aliases: readonly string[];
 }
 
+/**
+ * The largest protocol number: netbase's /etc/protocols lists numbers past the 8-bit IP protocol
+ * field for protocols the Linux kernel numbers itself (`mptcp 262`), and glibc reads them all.
+ */
+export const MAX_PROTOCOL_NUMBER = 65535;
+
 /** Parses a protocols file (`name number aliases… # comment`), skipping malformed lines. */
 export function parseProtocols(text: string): ProtocolEntry[] {
   const entries: ProtocolEntry[] = [];
   for (const line of parseNetdb(text)) {
-    if (!/^[0-9]+$/.test(line.key) || Number(line.key) > 255) continue;
+    if (!/^[0-9]+$/.test(line.key) || Number(line.key) > MAX_PROTOCOL_NUMBER) continue;
     entries.push({ name: line.name, number: Number(line.key), aliases: line.aliases });
   }
   return entries;
@@ -53,17 +59,25 @@ export interface ProtocolResult {
 }
 
 /**
- * Reads a `proto` operand: all digits is a protocol number (0..255), anything else a name.
+ * Reads a `proto` operand: all digits is a protocol number (0..65535), anything else a name.
  * Throws an {@link InputError} for an empty operand, a blank in it or a number out of range.
  */
 export function parseProtocolQuery(text: string): ProtocolQuery {
   if (text === "" || /\s/.test(text)) {
     throw new InputError(
-      `invalid protocol ${quote(text)}: expected a protocol name or a number 0-255`,
+      `invalid protocol ${quote(text)}: expected a protocol name or a number ` +
+        `0-${MAX_PROTOCOL_NUMBER}`,
     );
   }
   if (!/^[0-9]+$/.test(text)) return { name: text };
-  return { number: parseInteger(text, { min: 0, max: 255, what: "protocol number", hex: false }) };
+  return {
+    number: parseInteger(text, {
+      min: 0,
+      max: MAX_PROTOCOL_NUMBER,
+      what: "protocol number",
+      hex: false,
+    }),
+  };
 }
 
 /**

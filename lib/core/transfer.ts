@@ -10,6 +10,7 @@ import { InputError, quote } from "./errors.ts";
 import { unsafeFileNameReason } from "./file_name.ts";
 import type { FrameEvent } from "./framing.ts";
 import { parsePort } from "./parse_number.ts";
+import { parseUnixPath } from "./unix_path.ts";
 
 /** What a sender announces about one file before its bytes. */
 export interface FileHeader {
@@ -29,6 +30,13 @@ export interface Ack {
   readonly name: string;
   /** Why the file was refused. */
   readonly error?: string;
+  /**
+   * True when the file was not refused on its merits but failed for an operational reason: the
+   * receiver could not write it (disk full, I/O error), the connection ended inside it, or the
+   * sender was cut (too slow, silent, receiver stopped). Senders report such a file as failed
+   * (exit 3), not refused (exit 1). Absent on the wire when false.
+   */
+  readonly failed?: boolean;
 }
 
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
@@ -40,9 +48,10 @@ export function fileFrameHeader(file: FileHeader): Record<string, unknown> {
 
 /** The JSON header of an acknowledgement frame (its body is empty). */
 export function ackFrameHeader(ack: Ack): Record<string, unknown> {
-  return ack.error === undefined
-    ? { size: 0, ok: ack.ok, name: ack.name }
-    : { size: 0, ok: ack.ok, name: ack.name, error: ack.error };
+  const header: Record<string, unknown> = { size: 0, ok: ack.ok, name: ack.name };
+  if (ack.error !== undefined) header.error = ack.error;
+  if (ack.failed) header.failed = true;
+  return header;
 }
 
 /** The outcome of checking a received file header. */
@@ -85,9 +94,11 @@ export function checkFileHeader(header: Record<string, unknown>, maxSize: number
 export function parseAck(header: Record<string, unknown>): Ack | undefined {
   if (typeof header.ok !== "boolean" || typeof header.name !== "string") return undefined;
   if (header.error !== undefined && typeof header.error !== "string") return undefined;
-  return header.error === undefined
-    ? { ok: header.ok, name: header.name }
-    : { ok: header.ok, name: header.name, error: header.error };
+  if (header.failed !== undefined && typeof header.failed !== "boolean") return undefined;
+  const ack: { -readonly [K in keyof Ack]: Ack[K] } = { ok: header.ok, name: header.name };
+  if (header.error !== undefined) ack.error = header.error;
+  if (header.failed === true && !header.ok) ack.failed = true;
+  return ack;
 }
 
 /**
@@ -158,6 +169,11 @@ export class ReceiverMachine {
     return this.#received;
   }
 
+  /** The name of the file being received ("" between files and for a refused file). */
+  get receiving(): string {
+    return this.#phase === "receiving" ? this.#name : "";
+  }
+
   /** Consumes one framing event and says what to do. */
   handle(event: FrameEvent): ReceiverAction {
     switch (this.#phase) {
@@ -209,22 +225,35 @@ export class ReceiverMachine {
   }
 
   /**
-   * Refuses the file being received (its temporary file could not be created, its name is
-   * taken): the rest of its body is skipped. Returns the acknowledgement to send.
+   * Refuses the file being received (its name is taken; with `failed`, the receiver could not
+   * create or write its temporary file): the rest of its body is skipped. Returns the
+   * acknowledgement to send.
    */
-  refuse(error: string): ReceiverAction {
+  refuse(error: string, failed = false): ReceiverAction {
     if (this.#phase !== "receiving") return { type: "none" };
     this.#phase = "skipping";
     this.#file = undefined;
-    return { type: "ack", ack: { ok: false, name: this.#name, error }, close: false };
+    const ack: Ack = failed
+      ? { ok: false, name: this.#name, error, failed }
+      : { ok: false, name: this.#name, error };
+    return { type: "ack", ack, close: false };
   }
 
-  /** The connection reached end of stream (or broke): a clean finish only between files. */
-  eof(reason = "connection closed mid-file"): ReceiverAction {
+  /**
+   * The connection reached end of stream (or broke, with `reason`): a clean finish only between
+   * files. Inside a file it is an abort, by default because the "connection closed after N of M
+   * bytes".
+   */
+  eof(reason?: string): ReceiverAction {
     const phase = this.#phase;
     this.#phase = "closed";
-    if (phase === "receiving") return { type: "abort", name: this.#name, reason };
-    return { type: "done" };
+    if (phase !== "receiving") return { type: "done" };
+    const size = this.#file?.size ?? 0;
+    return {
+      type: "abort",
+      name: this.#name,
+      reason: reason ?? `connection closed after ${this.#received} of ${size} bytes`,
+    };
   }
 
   #close(error: string): ReceiverAction {
@@ -247,7 +276,7 @@ export type TransferTarget =
  */
 export function parseTransferTarget(text: string): TransferTarget {
   const allowed = "expected HOST:PORT, [IPv6]:PORT, PORT or a Unix socket path containing /";
-  if (text.includes("/")) return { transport: "unix", path: text };
+  if (text.includes("/")) return { transport: "unix", path: parseUnixPath(text) };
   if (/^[0-9]+$/.test(text)) return { transport: "tcp", host: "127.0.0.1", port: parsePort(text) };
   const bracketed = /^\[([^\]]+)\]:([^:]+)$/.exec(text);
   if (bracketed) return { transport: "tcp", host: bracketed[1], port: parsePort(bracketed[2]) };
@@ -267,13 +296,53 @@ export interface SentFile {
   readonly name: string;
   readonly size: number;
   readonly sha256: string;
-  /** verified: the receiver saved it after checking; refused: it said no; failed: no answer. */
+  /**
+   * verified: the receiver saved it after checking; refused: it said no; failed: not sent, not
+   * answered, or answered as failed (receiver's disk, connection ended inside it, cut).
+   */
   readonly status: SendStatus;
   readonly error?: string;
   /** Seconds from the file's first byte to its acknowledgement. */
   readonly seconds: number;
   /** Megabytes (10^6 bytes) per second over those seconds. */
   readonly mbPerSecond: number;
+}
+
+/** What `send` knows about one file when it settles it. */
+export interface SendFacts {
+  /** The receiver's answer for it, or null when none came. */
+  readonly ack: Ack | null;
+  /** Whether its header went out (else it was never sent). */
+  readonly sent: boolean;
+  /**
+   * Why `send` itself could not send all of it (the file could not be read, or it shrank):
+   * the frame was cut short and the connection half-closed.
+   */
+  readonly localError?: string;
+  /** Why the connection stopped, for a file without an answer. */
+  readonly failure?: string;
+}
+
+/**
+ * How one file of a `send` fared. A file `send` could not read to its end failed, whatever the
+ * receiver says (its answer is added: "connection closed after N of M bytes"); a file never sent
+ * or never answered failed; a receiver's answer marked `failed` (disk full, cut, …) is a failure,
+ * any other "no" a refusal.
+ */
+export function sendOutcome(facts: SendFacts): { status: SendStatus; error?: string } {
+  const { ack, sent, localError, failure } = facts;
+  if (localError !== undefined) {
+    const answer = ack === null
+      ? sent ? "; the receiver did not answer" : ""
+      : ack.ok
+      ? "; yet the receiver accepted it"
+      : `; the receiver: ${ack.error ?? "refused"}`;
+    return { status: "failed", error: localError + answer };
+  }
+  if (!sent) return { status: "failed", error: `not sent: ${failure ?? "the transfer stopped"}` };
+  if (ack === null) return { status: "failed", error: failure ?? "no answer from the receiver" };
+  if (ack.ok) return { status: "verified" };
+  return { status: ack.failed ? "failed" : "refused", error: ack.error ?? "refused" };
 }
 
 /** `send`'s summary. */
@@ -295,7 +364,8 @@ export interface SendSummary {
 
 /**
  * The exit code of a transfer, `send` or `receive`: 1 when any file was refused (exists, unsafe
- * name, too large, size or sha256 mismatch), else 3 when any transfer broke, else 0.
+ * name, too large, size or sha256 mismatch), else 3 when any transfer failed (connection broken,
+ * sender cut, the receiver could not write), else 0.
  */
 export function transferExitCode(summary: { refused: number; failed: number }): ExitCode {
   if (summary.refused > 0) return ExitCode.Negative;
@@ -315,7 +385,10 @@ export interface ReceivedFile {
   readonly name: string;
   /** The sender's address. */
   readonly peer: string;
-  /** saved: verified and renamed into place; refused: answered no; failed: connection broke. */
+  /**
+   * saved: verified and renamed into place; refused: answered no; failed: the connection broke
+   * or the sender was cut, or the file could not be written.
+   */
   readonly status: ReceiveStatus;
   readonly size: number;
   readonly sha256?: string;

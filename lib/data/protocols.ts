@@ -61,4 +61,5 @@ export const PROTOCOLS: readonly ProtocolEntry[] = [
   { name: "wesp", number: 141, aliases: ["WESP"] },
   { name: "rohc", number: 142, aliases: ["ROHC"] },
   { name: "ethernet", number: 143, aliases: ["Ethernet"] },
+  { name: "mptcp", number: 262, aliases: ["MPTCP"] },
 ];

@@ -7,12 +7,13 @@
  */
 import { concatBytes } from "../core/bytes.ts";
 import { createReplier, type EchoMode, type Replier, replyTo } from "../core/echo_reply.ts";
-import type {
-  ListeningRecord,
-  ServePlan,
-  ServeTotals,
-  SessionEnd,
-  SessionRecord,
+import {
+  type ListeningRecord,
+  SERVE_BOUNDS,
+  type ServePlan,
+  type ServeTotals,
+  type SessionEnd,
+  type SessionRecord,
 } from "../core/echo_serve.ts";
 import {
   decodeFrames,
@@ -33,6 +34,7 @@ import {
   type NetAdapter,
   NetError,
 } from "../net/types.ts";
+import { DEFAULT_PROGRESS_RULES, pickEvictable, Progress, type ProgressRules } from "./progress.ts";
 
 /** Options of {@link startEchoServer}. */
 export interface EchoServerOptions {
@@ -56,6 +58,8 @@ export interface EchoServerOptions {
   readonly once?: boolean;
   /** Clock of stamp mode (tests). */
   readonly now?: () => Date;
+  /** The minimum-progress rules; defaults in {@link SERVE_BOUNDS}. */
+  readonly progress?: Partial<ProgressRules>;
 }
 
 /** Callbacks for what the server observes. */
@@ -78,6 +82,11 @@ export interface EchoServer {
   totals(): ServeTotals;
   /** Connections open now. */
   readonly openConnections: number;
+  /**
+   * Bytes held in memory for the open connections (received and not answered yet, answers the
+   * kernel has not taken): the total, and the most any one connection holds.
+   */
+  bufferedBytes(): { readonly total: number; readonly largest: number };
 }
 
 const MAX_UDP_PEERS = 10_000;
@@ -90,10 +99,15 @@ interface Session {
   readonly peer: string;
   readonly conn: Connection;
   readonly started: number;
+  readonly progress: Progress;
   lastActivity: number;
   bytesIn: number;
   bytesOut: number;
   messages: number;
+  /** The loop waits for the kernel to take a reply (the client is not reading). */
+  writing: boolean;
+  /** Closes the connection at the end of a stalled session's grace, see `#stall`. */
+  closeTimer?: ReturnType<typeof setTimeout>;
   end?: SessionEnd;
   error?: string;
 }
@@ -108,6 +122,12 @@ interface UdpPeer {
 }
 
 const encoder = new TextEncoder();
+
+/** Kernel buffers asked for on UDP sockets: 200 ping-pong clients overflow the default 208 KB. */
+const UDP_BUFFERS = {
+  receiveBufferBytes: SERVE_BOUNDS.udpReceiveBufferBytes,
+  sendBufferBytes: SERVE_BOUNDS.udpSendBufferBytes,
+};
 
 /** Binds the plan's sockets and starts serving. Rejects with a NetError if a bind fails. */
 export async function startEchoServer(
@@ -138,7 +158,7 @@ async function bindAll(adapter: NetAdapter, plan: ServePlan, host: string) {
         }
         const port = (tcp.addr as { port: number }).port;
         try {
-          datagrams.push(await adapter.bindDatagram({ hostname: host, port }));
+          datagrams.push(await adapter.bindDatagram({ ...UDP_BUFFERS, hostname: host, port }));
           listeners.push(tcp);
           break;
         } catch (error) {
@@ -151,7 +171,9 @@ async function bindAll(adapter: NetAdapter, plan: ServePlan, host: string) {
       }
     }
     if (plan.udp !== undefined && datagrams.length === 0) {
-      datagrams.push(await adapter.bindDatagram({ hostname: host, port: plan.udp }));
+      datagrams.push(
+        await adapter.bindDatagram({ ...UDP_BUFFERS, hostname: host, port: plan.udp }),
+      );
     }
     if (plan.unix !== undefined) {
       listeners.push(await adapter.listen({ transport: "unix", path: plan.unix }));
@@ -181,6 +203,7 @@ class EchoServerImpl implements EchoServer {
   readonly #limits: FrameLimits;
   readonly #maxConns: number;
   readonly #idleMs: number;
+  readonly #rules: ProgressRules;
   readonly #started = performance.now();
   readonly #sweeper: ReturnType<typeof setInterval>;
   #resolveDone!: (totals: ServeTotals) => void;
@@ -196,6 +219,10 @@ class EchoServerImpl implements EchoServer {
   #bytesOut = 0;
   #protocolErrors = 0;
   #idleTimeouts = 0;
+  #stalled = 0;
+  #evicted = 0;
+  /** The kernel's drop count of the UDP sockets, read when they close. */
+  #udpDrops: number | undefined;
 
   constructor(
     options: EchoServerOptions,
@@ -213,13 +240,19 @@ class EchoServerImpl implements EchoServer {
     };
     this.#maxConns = options.maxConns ?? 1024;
     this.#idleMs = options.idleTimeoutMs ?? 300_000;
+    this.#rules = { ...DEFAULT_PROGRESS_RULES, ...options.progress };
     this.listening = [
       ...listeners.filter((l) => l.addr.transport === "tcp").map((l) => listeningRecord(l.addr)),
       ...datagrams.map((d) => listeningRecord(d.addr)),
       ...listeners.filter((l) => l.addr.transport === "unix").map((l) => listeningRecord(l.addr)),
     ];
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
-    const tick = Math.max(10, Math.min(1000, Math.floor(this.#idleMs / 4)));
+    const shortest = Math.min(
+      this.#idleMs,
+      this.#rules.frameStallMs,
+      this.#rules.progressWindowMs,
+    );
+    const tick = Math.max(10, Math.min(1000, Math.floor(shortest / 4)));
     this.#sweeper = setInterval(() => this.#sweep(), tick);
     for (const listener of listeners) void this.#acceptLoop(listener);
     for (const socket of datagrams) void this.#datagramLoop(socket);
@@ -229,7 +262,19 @@ class EchoServerImpl implements EchoServer {
     return this.#sessions.size;
   }
 
+  bufferedBytes(): { total: number; largest: number } {
+    let total = 0;
+    let largest = 0;
+    for (const s of this.#sessions) {
+      const n = s.conn.bufferedBytes ?? 0;
+      total += n;
+      largest = Math.max(largest, n);
+    }
+    return { total, largest };
+  }
+
   totals(): ServeTotals {
+    const udpDrops = this.#datagrams.length > 0 ? this.#udpDropsNow() : undefined;
     return {
       type: "summary",
       connections: this.#connections,
@@ -241,8 +286,22 @@ class EchoServerImpl implements EchoServer {
       bytesOut: this.#bytesOut,
       protocolErrors: this.#protocolErrors,
       idleTimeouts: this.#idleTimeouts,
+      stalled: this.#stalled,
+      evicted: this.#evicted,
       uptimeMs: Math.round(performance.now() - this.#started),
+      ...(udpDrops !== undefined ? { udpDrops } : {}),
     };
+  }
+
+  /** The kernel's drop count over the UDP sockets (as read at close once they are closed). */
+  #udpDropsNow(): number | undefined {
+    if (this.#acceptingClosed) return this.#udpDrops;
+    let sum: number | undefined;
+    for (const d of this.#datagrams) {
+      const n = d.receiveDrops();
+      if (n !== undefined) sum = (sum ?? 0) + n;
+    }
+    return sum;
   }
 
   stop(): Promise<ServeTotals> {
@@ -274,6 +333,7 @@ class EchoServerImpl implements EchoServer {
 
   #closeAccepting(): void {
     if (this.#acceptingClosed) return;
+    this.#udpDrops = this.#udpDropsNow();
     this.#acceptingClosed = true;
     for (const l of this.#listeners) l.close();
     for (const d of this.#datagrams) d.close();
@@ -291,10 +351,14 @@ class EchoServerImpl implements EchoServer {
   #sweep(): void {
     const now = performance.now();
     for (const s of this.#sessions) {
-      if (now - s.lastActivity >= this.#idleMs && s.end === undefined) {
+      if (s.end !== undefined) continue;
+      s.progress.roll(now, this.#rules);
+      if (now - s.lastActivity >= this.#idleMs) {
         s.end = "idle-timeout";
         this.#idleTimeouts++;
         s.conn.close();
+      } else if (!s.writing && s.progress.stalled(now, this.#rules)) {
+        this.#stall(s);
       }
     }
     for (const [key, peer] of this.#udpPeers) {
@@ -313,6 +377,8 @@ class EchoServerImpl implements EchoServer {
       try {
         conn = await listener.accept();
       } catch (error) {
+        // The adapters accept again by themselves when one client reset before it was
+        // accepted; what arrives here concerns the listener (no descriptor left, …): back off.
         if (this.#acceptingClosed) return;
         const code = error instanceof NetError ? error.code : "UNKNOWN";
         if (code === "CLOSED") return;
@@ -329,12 +395,48 @@ class EchoServerImpl implements EchoServer {
         conn.close();
         continue;
       }
-      if (this.#sessions.size >= this.#maxConns) {
+      if (this.#sessions.size >= this.#maxConns && !this.#evictFor()) {
         this.#reject(conn);
         continue;
       }
       this.#startSession(conn);
     }
+  }
+
+  /**
+   * Every slot is taken: closes the connection making the least progress, if it makes less
+   * than the minimum ({@link SERVE_BOUNDS}); whether a slot was freed.
+   */
+  #evictFor(): boolean {
+    const victim = pickEvictable(this.#sessions, performance.now(), this.#rules);
+    if (!victim) return false;
+    victim.end = "evicted";
+    victim.error = `less than ${this.#rules.minProgressBytes} bytes in ${
+      this.#rules.progressWindowMs / 1000
+    }s while all ${this.#maxConns} slots were taken`;
+    this.#evicted++;
+    this.#sessions.delete(victim);
+    victim.conn.close();
+    return true;
+  }
+
+  /**
+   * A frame stopped advancing: tells the client why in an error frame and half-closes; the
+   * session's loop discards what still comes (closing on unread bytes would send a reset that
+   * can destroy the error frame) until the client closes or {@link REJECT_WRITE_MS} passes.
+   */
+  #stall(session: Session): void {
+    const r = this.#rules;
+    session.end = "stalled";
+    session.error = `frame stalled: less than ${r.frameProgressBytes} bytes in ${
+      r.frameStallMs / 1000
+    }s`;
+    this.#stalled++;
+    const { conn } = session;
+    session.closeTimer = setTimeout(() => conn.close(), REJECT_WRITE_MS);
+    conn.write(encodeFrame({ error: session.error }, new Uint8Array()))
+      .then(() => conn.closeWrite())
+      .catch(() => conn.close());
   }
 
   #reject(conn: Connection): void {
@@ -365,16 +467,20 @@ class EchoServerImpl implements EchoServer {
   #startSession(conn: Connection): void {
     const transport = conn.remoteAddr.transport === "unix" ? "unix" : "tcp";
     if (transport === "tcp") conn.setNoDelay(true);
+    // Every write answers a read: a client that does not read its answers is not read either.
+    conn.pauseReadsWhileWriting?.(true);
     const now = performance.now();
     const session: Session = {
       transport,
       peer: transport === "unix" ? formatAddress(conn.localAddr) : formatAddress(conn.remoteAddr),
       conn,
       started: now,
+      progress: new Progress(now),
       lastActivity: now,
       bytesIn: 0,
       bytesOut: 0,
       messages: 0,
+      writing: false,
     };
     this.#sessions.add(session);
     this.#connections++;
@@ -387,6 +493,7 @@ class EchoServerImpl implements EchoServer {
       ? this.#serveFramed(session, replier)
       : this.#servePlain(session, replier);
     const done: Promise<void> = run.catch((error) => this.#failed(session, error)).finally(() => {
+      clearTimeout(session.closeTimer);
       session.conn.close();
       this.#sessions.delete(session);
       this.#sessionDone.delete(done);
@@ -427,14 +534,19 @@ class EchoServerImpl implements EchoServer {
     for (;;) {
       // Bytes as the runtime read them (Bun: its own buffer, no copy), answered before the next.
       const chunk = await conn.readChunk();
-      if (chunk === null) break;
+      if (chunk === null || session.end !== undefined) break;
       const n = chunk.length;
       session.lastActivity = performance.now();
       session.bytesIn += n;
+      session.progress.windowBytes += n;
       this.#bytesIn += n;
       session.messages++;
       const reply = replyTo(replier, chunk);
+      // The next read waits for the kernel to take this reply: a client that does not read its
+      // echoes stops being read (and the adapter reads nothing ahead meanwhile).
+      session.writing = true;
       await conn.write(reply);
+      session.writing = false;
       session.lastActivity = performance.now();
       session.bytesOut += reply.length;
       this.#bytesOut += reply.length;
@@ -450,9 +562,14 @@ class EchoServerImpl implements EchoServer {
       // The decoder keeps nothing of a chunk past the replies below, written before the next read.
       const chunk = await conn.readChunk();
       if (chunk === null) break;
+      if (session.end !== undefined) {
+        if (session.end === "stalled") continue; // discarded until closed, see #stall
+        break;
+      }
       const n = chunk.length;
-      session.lastActivity = performance.now();
+      const now = session.lastActivity = performance.now();
       session.bytesIn += n;
+      session.progress.windowBytes += n;
       this.#bytesIn += n;
       const events: FrameEvent[] = [];
       let failure: FrameError | undefined;
@@ -464,6 +581,7 @@ class EchoServerImpl implements EchoServer {
       }
       // Answer every frame that came before a bad one, then report the error.
       const parts: Uint8Array[] = [];
+      const ended = session.messages;
       for (const event of events) {
         if (event.type === "header") {
           const { size, ...rest } = event.header;
@@ -480,14 +598,18 @@ class EchoServerImpl implements EchoServer {
         await this.#protocolError(session, failure, parts);
         return;
       }
+      session.progress.framedRead(n, decoder.midFrame, session.messages > ended, now, this.#rules);
       if (parts.length > 0) {
         const reply = concatBytes(parts);
+        session.writing = true;
         await conn.write(reply);
+        session.writing = false;
         session.lastActivity = performance.now();
         session.bytesOut += reply.length;
         this.#bytesOut += reply.length;
       }
     }
+    if (session.end !== undefined) return; // closed by us: idle, stalled, evicted, shutdown
     if (decoder.midFrame) {
       try {
         decoder.finish();

@@ -9,6 +9,8 @@
  */
 import { nodeAdapter, removeSocketFile, streamAddress, toNetError, unwrapHost } from "./node.ts";
 import { ReceiveQueue } from "./receive_queue.ts";
+import { explainUnixConnectError } from "./unix_connect_error.ts";
+import { listenUnix } from "./unix_listen.ts";
 import {
   type Connection,
   type ConnectOptions,
@@ -88,6 +90,7 @@ class BunStream implements Connection {
   readonly #unix: boolean;
   readonly #received: ReceiveQueue;
   #closed = false;
+  #holdWhileWriting = false;
   #writes: PendingWrite[] = [];
   #flushed: (() => void) | undefined;
 
@@ -144,6 +147,7 @@ class BunStream implements Connection {
       this.#writes.shift();
       head.resolve();
     }
+    this.#received.hold(false);
     this.#flushedNow();
   }
 
@@ -155,6 +159,7 @@ class BunStream implements Connection {
 
   #failWrites(error: NetError): void {
     for (const w of this.#writes.splice(0)) w.reject(error);
+    this.#received.hold(false);
     this.#flushedNow();
   }
 
@@ -177,6 +182,8 @@ class BunStream implements Connection {
       if (n === data.length) return RESOLVED;
       if (n < 0) return Promise.reject(new NetError("EPIPE", "write", this.#where));
       rest = data.subarray(n);
+      // The peer is not taking what it is sent: read no more from it until it does.
+      if (this.#holdWhileWriting) this.#received.hold(true);
     }
     return new Promise((resolve, reject) => this.#writes.push({ data: rest, resolve, reject }));
   }
@@ -199,6 +206,19 @@ class BunStream implements Connection {
 
   setNoDelay(noDelay: boolean): void {
     if (!this.#unix) this.#socket.setNoDelay(noDelay);
+  }
+
+  pauseReadsWhileWriting(on: boolean): void {
+    this.#holdWhileWriting = on;
+    if (!on) this.#received.hold(false);
+    else if (this.#writes.length > 0) this.#received.hold(true);
+  }
+
+  /** Bytes received and not read, plus bytes of waiting writes the kernel has not taken. */
+  get bufferedBytes(): number {
+    let unsent = 0;
+    for (const w of this.#writes) unsent += w.data.length;
+    return this.#received.queued + unsent;
   }
 }
 
@@ -254,7 +274,8 @@ const HANDLERS: BunHandlers = {
     if (!(state instanceof PendingConnect) || state.done) return;
     state.done = true;
     state.cleanup();
-    state.reject(toNetError(error, "connect", state.where));
+    const e = toNetError(error, "connect", state.where);
+    state.reject(state.unixPath === undefined ? e : explainUnixConnectError(e, state.unixPath));
   },
 };
 
@@ -291,12 +312,22 @@ function connect(options: ConnectOptions): Promise<Connection> {
         .catch(ignore);
     } catch (error) {
       // Bun throws at once for some failures (an invalid address, no descriptor left).
-      giveUp(toNetError(error, "connect", where));
+      const e = toNetError(error, "connect", where);
+      giveUp(unixPath === undefined ? e : explainUnixConnectError(e, unixPath));
     }
   });
 }
 
 function listen(options: ListenOptions): Promise<Listener> {
+  if (options.transport === "tcp") return listenOnce(options);
+  return listenUnix(options.path, { listen: () => listenOnce(options), connect });
+}
+
+/**
+ * Listens once; a Unix path already taken fails with EADDRINUSE (see {@link listenUnix}). A
+ * client that resets before it is accepted arrives as a connection whose reads end at once.
+ */
+function listenOnce(options: ListenOptions): Promise<Listener> {
   const unixPath = options.transport === "unix" ? options.path : undefined;
   const where = streamAddress(options);
   const ready: Connection[] = [];

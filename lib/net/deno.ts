@@ -23,6 +23,10 @@ import {
   toNetErrorCode,
 } from "./types.ts";
 import { DeadlineSweep } from "./deadline_sweep.ts";
+import { isConnectionAcceptError } from "./accept_error.ts";
+import { explainUnixConnectError } from "./unix_connect_error.ts";
+import { listenUnix } from "./unix_listen.ts";
+import { udpReceiveDrops } from "./udp_drops.ts";
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
@@ -60,6 +64,9 @@ function errorCode(e: { code?: string; name?: string } | undefined): NetErrorCod
         break;
       case "NotFound":
         code = "ENOENT";
+        break;
+      case "NotADirectory":
+        code = "ENOTDIR";
         break;
       case "PermissionDenied":
       case "NotCapable":
@@ -100,6 +107,8 @@ function wrapConn(conn: Deno.Conn): Connection {
   const remote = fromDenoAddr(conn.remoteAddr);
   const where = formatAddress(remote);
   let chunkBuffer: Uint8Array | undefined;
+  /** Bytes of the write in progress the kernel has not taken yet (Deno reads nothing ahead). */
+  let unsent = 0;
   const read = async (buffer: Uint8Array): Promise<number | null> => {
     if (closed) return null;
     try {
@@ -129,9 +138,14 @@ function wrapConn(conn: Deno.Conn): Connection {
       if (closed) throw new NetError("CLOSED", "write", where);
       try {
         let off = 0;
-        while (off < data.length) off += await conn.write(data.subarray(off));
+        while (off < data.length) {
+          unsent = data.length - off;
+          off += await conn.write(data.subarray(off));
+        }
       } catch (error) {
         throw toNetError(error, "write", where);
+      } finally {
+        unsent = 0;
       }
     },
     async closeWrite() {
@@ -153,6 +167,12 @@ function wrapConn(conn: Deno.Conn): Connection {
     },
     setNoDelay(noDelay) {
       if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(noDelay);
+    },
+    get bufferedBytes() {
+      return unsent;
+    },
+    pauseReadsWhileWriting() {
+      // Deno reads only when asked: nothing is read ahead of a pending write.
     },
   };
 }
@@ -189,7 +209,8 @@ async function connect(options: ConnectOptions): Promise<Connection> {
   } catch (error) {
     if (options.signal?.aborted) throw new NetError("ABORTED", "connect", where, { cause: error });
     if (timeout.signal.aborted) throw new NetError("ETIMEDOUT", "connect", where, { cause: error });
-    throw toNetError(error, "connect", where);
+    const e = toNetError(error, "connect", where);
+    throw options.transport === "unix" ? explainUnixConnectError(e, options.path) : e;
   } finally {
     clearTimeout(timer);
   }
@@ -208,6 +229,12 @@ function abortable<T extends { close(): void }>(p: Promise<T>, signal: AbortSign
 }
 
 function listen(options: ListenOptions): Promise<Listener> {
+  if (options.transport === "tcp") return listenOnce(options);
+  return listenUnix(options.path, { listen: () => listenOnce(options), connect });
+}
+
+/** Listens once; a Unix path already taken fails with EADDRINUSE (see {@link listenUnix}). */
+function listenOnce(options: ListenOptions): Promise<Listener> {
   const where = formatAddress(
     options.transport === "unix"
       ? { transport: "unix", path: options.path }
@@ -226,12 +253,16 @@ function listen(options: ListenOptions): Promise<Listener> {
   return Promise.resolve({
     addr,
     async accept() {
-      if (closed) throw new NetError("CLOSED", "listen", formatAddress(addr));
-      try {
-        return wrapConn(await listener.accept());
-      } catch (error) {
-        if (closed) throw new NetError("CLOSED", "listen", formatAddress(addr), { cause: error });
-        throw toNetError(error, "listen", formatAddress(addr));
+      for (;;) {
+        if (closed) throw new NetError("CLOSED", "listen", formatAddress(addr));
+        try {
+          return wrapConn(await listener.accept());
+        } catch (error) {
+          if (closed) throw new NetError("CLOSED", "listen", formatAddress(addr), { cause: error });
+          // A client that reset before it was accepted is its own problem: take the next one.
+          if (isConnectionAcceptError(error)) continue;
+          throw toNetError(error, "listen", formatAddress(addr));
+        }
       }
     },
     close() {
@@ -266,6 +297,7 @@ function bindDatagram(options: DatagramOptions): Promise<DatagramSocket> {
   }
   const addr = fromDenoAddr(socket.addr);
   const self = formatAddress(addr);
+  // Deno has no way to set SO_RCVBUF / SO_SNDBUF: options.receiveBufferBytes is not honoured.
   let closed = false;
   // Deno cannot cancel a pending receive; one that outlives an aborted call is kept for the next.
   let pending: Promise<[Uint8Array, Deno.Addr]> | undefined;
@@ -304,6 +336,10 @@ function bindDatagram(options: DatagramOptions): Promise<DatagramSocket> {
           );
         });
       });
+    },
+    receiveDrops() {
+      const { hostname, port } = addr as { hostname: string; port: number };
+      return udpReceiveDrops(hostname, port);
     },
     close() {
       if (closed) return;

@@ -1,17 +1,28 @@
 /**
  * A DNS stub client over netdiag's socket adapter: DNS messages (lib/core/dns_message.ts) sent
- * over UDP (one socket per server, queries matched by id and question, retransmitted twice),
- * retried over TCP when the answer is truncated. It sees the server's real response code, so
- * NXDOMAIN, NODATA, SERVFAIL, REFUSED and a timeout stay apart on every runtime, and it asks
- * the server every question (no local answers for 127.x or *.localhost).
+ * over UDP (one socket per server, retransmitted twice), retried over TCP when the answer is
+ * truncated. It sees the server's real response code, so NXDOMAIN, NODATA, SERVFAIL, REFUSED and
+ * a timeout stay apart on every runtime, and it asks the server every question (no local answers
+ * for 127.x or *.localhost).
+ *
+ * Servers may be hostile. A reply is accepted only from the server's address and port (Deno's
+ * UDP sockets are unconnected, so any host could send one), over UDP and TCP alike only with
+ * the query's id, the response bit and the same question (name in any letter case, type, class
+ * IN; a FORMERR without a question is accepted too, as a server that could not parse the query
+ * may not echo it). Anything else is ignored, and the query waits on until its deadline. A
+ * matching reply that does not decode is MALFORMED; records of classes other than IN are
+ * dropped, for they answer no question netdiag asks.
  * @module
  */
 import {
+  decodeHead,
   decodeMessage,
   DNS_FLAGS,
+  DnsFormatError,
+  type DnsHead,
   type DnsMessage,
+  type DnsQuestion,
   encodeQuery,
-  messageId,
 } from "../core/dns_message.ts";
 import {
   type DnsRecord,
@@ -21,10 +32,17 @@ import {
   type WireRecord,
 } from "../core/dns_records.ts";
 import { type DnsServer, formatDnsServer } from "../core/dns_server.ts";
-import { sameName } from "../core/dns_name.ts";
-import { concatBytes } from "../core/bytes.ts";
+import { parseIpLiteral, sameName } from "../core/dns_name.ts";
+import { quote } from "../core/errors.ts";
 import { netAdapter } from "./adapter.ts";
-import { type DatagramSocket, describeNetErrorCode, type NetAdapter, NetError } from "./types.ts";
+import {
+  type Connection,
+  type DatagramSocket,
+  describeNetErrorCode,
+  type Endpoint,
+  type NetAdapter,
+  NetError,
+} from "./types.ts";
 
 /** The header flags of a response. */
 export interface DnsFlags {
@@ -71,8 +89,8 @@ export interface DnsClientOptions {
 }
 
 interface Pending {
-  readonly name: string;
-  readonly type: string;
+  /** The question as the query carries it, to match replies on. */
+  readonly question: DnsQuestion;
   readonly message: Uint8Array;
   readonly deadline: number;
   /** When to send again (two retransmissions, at a third and two thirds of the time limit). */
@@ -96,8 +114,46 @@ function flagsOf(m: DnsMessage): DnsFlags {
   };
 }
 
+/** The records that can answer a class IN question (OPT and other classes dropped). */
 const records = (list: readonly WireRecord[]): DnsRecord[] =>
-  list.filter((r) => r.type !== "OPT").map(toDnsRecord);
+  list.filter((r) => r.type !== "OPT" && r.class === "IN").map(toDnsRecord);
+
+/** A reply that matched its query but does not decode. */
+class MalformedReplyError extends Error {
+  /** Creates the error; the message says what is wrong with the reply. */
+  constructor(message: string) {
+    super(message);
+    this.name = "MalformedReplyError";
+  }
+}
+
+/** The question of a query this client encoded. */
+const questionOf = (query: Uint8Array): DnsQuestion => decodeHead(query).questions[0];
+
+/**
+ * Whether `head` answers the query with `id` and `question`: the id, the response bit, opcode
+ * QUERY and the same question (name in any letter case); or a FORMERR without a question.
+ */
+export function replyMatches(head: DnsHead, id: number, question: DnsQuestion): boolean {
+  if (head.id !== id || !(head.flags & DNS_FLAGS.QR) || (head.flags & 0x7800) !== 0) return false;
+  if (head.questions.length === 0) return (head.flags & 0xf) === 1;
+  if (head.questions.length !== 1) return false;
+  const q = head.questions[0];
+  return q.type === question.type && q.class === question.class && sameName(q.name, question.name);
+}
+
+/** Whether a datagram came from `server` (its address, IPv4-mapped or not, and its port). */
+function fromServer(from: Endpoint, server: Endpoint): boolean {
+  if (from.port !== server.port) return false;
+  const key = (host: string) => {
+    const ip = parseIpLiteral(host.replace(/%.*$/, ""));
+    if (!ip) return host.toLowerCase();
+    const mapped = ip.family === 6 && ip.bytes.subarray(0, 10).every((b) => b === 0) &&
+      ip.bytes[10] === 0xff && ip.bytes[11] === 0xff;
+    return mapped ? [...ip.bytes.subarray(12)].join(".") : ip.text;
+  };
+  return key(from.hostname) === key(server.hostname);
+}
 
 /** A client for one DNS server; queries may run concurrently. Close it when done. */
 export class DnsClient {
@@ -131,7 +187,7 @@ export class DnsClient {
     const deadline = started + this.#timeoutMs;
     const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
     const fail = (error: Error, transport: "udp" | "tcp"): DnsExchange => {
-      const [status, text] = this.#failure(error);
+      const [status, text] = this.#failure(error, transport);
       return {
         name,
         type,
@@ -159,6 +215,11 @@ export class DnsClient {
         timeMs: elapsed(),
       };
     };
+    try {
+      encodeQuery(0, name, type);
+    } catch (error) {
+      return fail(new Error(`cannot ask for ${quote(name)}: ${(error as Error).message}`), "udp");
+    }
     if (!this.#tcpOnly) {
       const udp = await this.#queryUdp(name, type, started, deadline);
       if (udp instanceof Error) return fail(udp, "udp");
@@ -190,9 +251,17 @@ export class DnsClient {
     }
   }
 
-  #failure(error: Error): [DnsStatus, string] {
+  #failure(error: Error, transport: "udp" | "tcp"): [DnsStatus, string] {
+    if (error instanceof MalformedReplyError) return ["MALFORMED", error.message];
     if (error instanceof NetError) {
-      if (error.code === "ETIMEDOUT") return ["TIMEOUT", `no answer within ${this.#timeoutMs} ms`];
+      if (error.code === "ETIMEDOUT") {
+        return [
+          "TIMEOUT",
+          transport === "udp"
+            ? `no answer within ${this.#timeoutMs} ms`
+            : `timed out after ${this.#timeoutMs} ms waiting for the answer over TCP`,
+        ];
+      }
       if (error.code === "ECONNREFUSED") return ["UNREACHABLE", "port unreachable"];
       if (error.code === "EHOSTUNREACH" || error.code === "ENETUNREACH") {
         return ["UNREACHABLE", describeNetErrorCode(error.code)];
@@ -225,25 +294,29 @@ export class DnsClient {
         this.#failAll(error as Error);
         continue;
       }
-      const id = messageId(datagram.data);
-      const pending = id === undefined ? undefined : this.#pending.get(id);
-      if (!pending || datagram.data.length < 12 || !(datagram.data[2] & 0x80)) continue;
-      let message: DnsMessage;
-      try {
-        message = decodeMessage(datagram.data);
-      } catch {
-        // A truncated answer may not decode to the end; its header is enough to go to TCP.
-        if (datagram.data[2] & 0x02) message = truncatedHeader(datagram.data);
-        else continue; // not a DNS message: ignore it, as stub resolvers do
-      }
-      const question = message.questions[0];
-      if (question && (!sameName(question.name, pending.name) || question.type !== pending.type)) {
-        continue;
-      }
-      this.#pending.delete(id!);
+      // Deno's UDP socket is not connected: anyone may send to it.
+      if (!fromServer(datagram.from, this.server)) continue;
+      const matched = this.#match(datagram.data);
+      if (!matched) continue;
+      this.#pending.delete(matched.id);
       this.#stopTicker();
-      pending.done(message);
+      matched.pending.done(matched.reply);
     }
+  }
+
+  /** The query a datagram answers and the reply it makes; undefined when it answers none. */
+  #match(
+    data: Uint8Array,
+  ): { id: number; pending: Pending; reply: DnsMessage | Error } | undefined {
+    let head: DnsHead;
+    try {
+      head = decodeHead(data);
+    } catch {
+      return undefined; // not even a header and question: not a reply to anything
+    }
+    const pending = this.#pending.get(head.id);
+    if (!pending || !replyMatches(head, head.id, pending.question)) return undefined;
+    return { id: head.id, pending, reply: decodeReply(data, head) };
   }
 
   #tick = (): void => {
@@ -293,11 +366,11 @@ export class DnsClient {
     if (this.#closed) return new NetError("CLOSED", "send", this.#label);
     const id = this.#newId();
     const interval = (deadline - started) / 3;
+    const message = encodeQuery(id, name, type);
     const response = await new Promise<DnsMessage | Error>((done) => {
       const pending: Pending = {
-        name,
-        type,
-        message: encodeQuery(id, name, type),
+        question: questionOf(message),
+        message,
         deadline,
         nextSend: started + interval,
         interval,
@@ -334,26 +407,10 @@ export class DnsClient {
     const onAbort = () => conn.close();
     controller.signal.addEventListener("abort", onAbort, { once: true });
     try {
-      const query = encodeQuery(this.#newId(), name, type, { ednsPayload: 0 });
-      const framed = new Uint8Array(query.length + 2);
-      new DataView(framed.buffer).setUint16(0, query.length);
-      framed.set(query, 2);
-      await conn.write(framed);
-      const chunks: Uint8Array[] = [];
-      let have = 0;
-      const buffer = new Uint8Array(65537);
-      for (;;) {
-        if (have >= 2) {
-          const all = concatBytes(chunks);
-          chunks.splice(0, chunks.length, all);
-          const want = 2 + ((all[0] << 8) | all[1]);
-          if (have >= want) return decodeMessage(all.subarray(2, want));
-        }
-        const n = await conn.read(buffer);
-        if (n === null) return new Error("the server closed the TCP connection early");
-        chunks.push(buffer.slice(0, n));
-        have += n;
-      }
+      const reply = await this.#exchangeTcp(conn, name, type);
+      // A read cut short by the deadline ends as a close or an error: either is the timeout.
+      if (controller.signal.aborted) return new NetError("ETIMEDOUT", "read", this.#label);
+      return reply;
     } catch (error) {
       if (controller.signal.aborted) return new NetError("ETIMEDOUT", "read", this.#label);
       return error as Error;
@@ -363,17 +420,63 @@ export class DnsClient {
       conn.close();
     }
   }
+
+  /** Sends the query over `conn` and reads replies until one matches it (or the stream ends). */
+  async #exchangeTcp(conn: Connection, name: string, type: string): Promise<DnsMessage | Error> {
+    const id = this.#newId();
+    const query = encodeQuery(id, name, type, { ednsPayload: 0 });
+    const question = questionOf(query);
+    const framed = new Uint8Array(query.length + 2);
+    new DataView(framed.buffer).setUint16(0, query.length);
+    framed.set(query, 2);
+    await conn.write(framed);
+    for (;;) {
+      const data = await readFrame(conn);
+      if (data === null) return new Error("the server closed the TCP connection before answering");
+      let head: DnsHead;
+      try {
+        head = decodeHead(data);
+      } catch {
+        continue; // not a reply to anything: wait for the next one, as glibc does
+      }
+      if (!replyMatches(head, id, question)) continue;
+      return decodeReply(data, head);
+    }
+  }
 }
 
-/** The header of a truncated answer that does not decode to the end. */
-function truncatedHeader(bytes: Uint8Array): DnsMessage {
-  return {
-    id: (bytes[0] << 8) | bytes[1],
-    flags: (bytes[2] << 8) | bytes[3],
-    rcode: "NOERROR",
-    questions: [],
-    answers: [],
-    authorities: [],
-    additionals: [],
-  };
+/**
+ * Decodes a reply that matched its query. One that does not decode is a MalformedReplyError,
+ * unless it is truncated (TC): its header is enough to go on over TCP.
+ */
+function decodeReply(data: Uint8Array, head: DnsHead): DnsMessage | Error {
+  try {
+    return decodeMessage(data);
+  } catch (error) {
+    if (!(error instanceof DnsFormatError)) throw error;
+    if (head.flags & DNS_FLAGS.TC) {
+      return { ...head, rcode: "NOERROR", answers: [], authorities: [], additionals: [] };
+    }
+    return new MalformedReplyError(error.message);
+  }
+}
+
+/**
+ * Reads one DNS-over-TCP message (2-octet length, then that many octets) into a buffer of its
+ * size; null when the stream ends first.
+ */
+async function readFrame(conn: Connection): Promise<Uint8Array | null> {
+  const length = new Uint8Array(2);
+  if (!await readFully(conn, length)) return null;
+  const message = new Uint8Array((length[0] << 8) | length[1]);
+  return await readFully(conn, message) ? message : null;
+}
+
+async function readFully(conn: Connection, out: Uint8Array): Promise<boolean> {
+  for (let have = 0; have < out.length;) {
+    const n = await conn.read(out.subarray(have));
+    if (n === null) return false;
+    have += n;
+  }
+  return true;
 }

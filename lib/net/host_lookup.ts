@@ -52,3 +52,18 @@ export async function lookupHost(
     : `resolver error ${found.code ?? "unknown"}`;
   throw new OperationalError(`cannot resolve ${quote(name)}: ${why}`);
 }
+
+/**
+ * The address to bind for a server's `--host`: an IP literal as it is (a zone kept), a name
+ * resolved to its first address, so that a name that does not resolve is one clear
+ * {@link OperationalError} (`cannot resolve "x": no such host`, exit 3) before anything binds.
+ */
+export async function lookupBindHost(
+  host: string,
+  options: LookupHostOptions = {},
+): Promise<string> {
+  const name = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  if (isIP(name) || isIP(name.replace(/%.*$/s, ""))) return name;
+  const [first] = await lookupHost(name, options);
+  return first.address;
+}

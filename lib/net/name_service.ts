@@ -12,11 +12,11 @@
  */
 import {
   type IpLiteral,
-  parseIpLiteral,
+  parseScopedIpLiteral,
   reverseNameOf,
   validateDnsName,
 } from "../core/dns_name.ts";
-import { DNS_STATUS_TEXT, followChain } from "../core/dns_records.ts";
+import { dnsStatusText, followChain } from "../core/dns_records.ts";
 import { type DnsServer, formatDnsServer } from "../core/dns_server.ts";
 import {
   hostsByAddress,
@@ -37,6 +37,7 @@ import {
   type ReverseItem,
 } from "../core/name_lookup.ts";
 import { defaultDnsServer, parseResolvConf, RESOLV_CONF_PATH } from "../core/resolv_conf.ts";
+import { quote } from "../core/errors.ts";
 import { readTextFile } from "../runtime/read_text.ts";
 import { DnsClient, type DnsExchange } from "./dns_client.ts";
 import { systemLookup } from "./system_resolver.ts";
@@ -128,7 +129,7 @@ export class NameService {
     mode: ResolveMode,
   ): Promise<ResolveItem> {
     const started = performance.now();
-    const literal = parseIpLiteral(name);
+    const literal = parseScopedIpLiteral(name);
     const answers = await Promise.all(
       sources.map((source) =>
         literal ? this.#literal(name, literal, source, mode) : this.#resolveFrom(name, source, mode)
@@ -148,10 +149,13 @@ export class NameService {
     };
   }
 
-  /** gethostbyaddr for one address (or a name, looked up first) from each of `sources`. */
+  /**
+   * gethostbyaddr for one address (or a name, looked up first) from each of `sources`. An IPv6
+   * zone (`fe80::1%eth0`) stays in the reported address and is left out of the lookups.
+   */
   async reverse(query: string, sources: readonly LookupSource[]): Promise<ReverseItem> {
     const started = performance.now();
-    let ip = parseIpLiteral(query);
+    let ip: IpLiteral | undefined = parseScopedIpLiteral(query);
     if (!ip) {
       const name = validateDnsName(query);
       const found = await this.#firstAddress(name, sources);
@@ -193,19 +197,20 @@ export class NameService {
       if (!first) {
         return {
           status: "not-found",
-          reason: `${JSON.stringify(name)} is not in ${this.hostsPath}`,
+          reason: `${quote(name)} is not in ${this.hostsPath}`,
         };
       }
-      return parseIpLiteral(first.address)!;
+      return parseScopedIpLiteral(first.address) ?? unreadable(first.address, this.hostsPath);
     }
     const found = await systemLookup(name, { timeoutMs: this.#timeoutMs });
     if (found.status !== "ok") {
       return {
         status: systemStatus(found.status),
-        reason: `cannot resolve ${JSON.stringify(name)}: ${systemReason(found.status, found.code)}`,
+        reason: `cannot resolve ${quote(name)}: ${systemReason(found.status, found.code)}`,
       };
     }
-    return parseIpLiteral(found.addresses[0].address)!;
+    const address = found.addresses[0].address;
+    return parseScopedIpLiteral(address) ?? unreadable(address, "getaddrinfo");
   }
 
   #literal(name: string, ip: IpLiteral, source: LookupSource, mode: ResolveMode): NameAnswer {
@@ -291,9 +296,7 @@ export class NameService {
         ...base,
         status: failed.status === "TIMEOUT" ? "timeout" : "failure",
         rcode: failed.rcode,
-        reason: `${failed.status} (${
-          failed.error ?? DNS_STATUS_TEXT[failed.status]
-        }) from ${server}`,
+        reason: `${failed.status} (${failed.error ?? dnsStatusText(failed.status)}) from ${server}`,
         addresses: [],
       };
     }
@@ -423,10 +426,18 @@ export class NameService {
       ...base,
       status,
       addresses: [],
-      reason: `${exchange.status} (${exchange.error ?? DNS_STATUS_TEXT[exchange.status]}) ` +
+      reason: `${exchange.status} (${exchange.error ?? dnsStatusText(exchange.status)}) ` +
         `for ${qname} PTR from ${server}`,
     };
   }
+}
+
+/** The failure of a lookup that gave an address netdiag cannot read. */
+function unreadable(address: string, from: string): { status: LookupStatus; reason: string } {
+  return {
+    status: "failure",
+    reason: `${from} gave ${quote(address)}, which is not an IP address`,
+  };
 }
 
 function systemStatus(status: string): LookupStatus {

@@ -12,7 +12,6 @@ import { createConnection, createServer, type Server, type Socket } from "node:n
 import {
   type Connection,
   type ConnectOptions,
-  type Datagram,
   type DatagramOptions,
   type DatagramSocket,
   type Endpoint,
@@ -29,6 +28,10 @@ import {
 } from "./types.ts";
 import { DeadlineSweep, type Expiring } from "./deadline_sweep.ts";
 import { ReceiveQueue } from "./receive_queue.ts";
+import { DatagramInbox } from "./datagram_inbox.ts";
+import { explainUnixConnectError } from "./unix_connect_error.ts";
+import { listenUnix } from "./unix_listen.ts";
+import { udpReceiveDrops } from "./udp_drops.ts";
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
@@ -76,6 +79,8 @@ function wrapSocket(socket: Socket, unixPath?: string): Connection {
   const where = formatAddress(remote);
   const received = new ReceiveQueue(socket);
   let closed = false;
+  let draining = false;
+  let holdWhileWriting = false;
   socket.on("data", (chunk: Uint8Array) => received.push(chunk));
   socket.on("end", () => received.end());
   socket.on("error", (error) => received.end(toNetError(error, "read", where)));
@@ -89,10 +94,19 @@ function wrapSocket(socket: Socket, unixPath?: string): Connection {
     write(data) {
       if (closed || socket.destroyed) return Promise.reject(new NetError("CLOSED", "write", where));
       return new Promise((resolve, reject) => {
-        socket.write(
+        const drained = socket.write(
           data,
           (error) => error ? reject(toNetError(error, "write", where)) : resolve(),
         );
+        // The peer is not taking what it is sent: read no more from it until it does.
+        if (!drained && !draining) {
+          draining = true;
+          if (holdWhileWriting) received.hold(true);
+          socket.once("drain", () => {
+            draining = false;
+            received.hold(false);
+          });
+        }
       });
     },
     closeWrite() {
@@ -107,6 +121,13 @@ function wrapSocket(socket: Socket, unixPath?: string): Connection {
     },
     setNoDelay(noDelay) {
       if (unixPath === undefined) socket.setNoDelay(noDelay);
+    },
+    get bufferedBytes() {
+      return received.queued + socket.writableLength;
+    },
+    pauseReadsWhileWriting(on) {
+      holdWhileWriting = on;
+      received.hold(on && draining);
     },
   };
 }
@@ -134,7 +155,10 @@ function connect(options: ConnectOptions): Promise<Connection> {
       () => fail(new NetError("ETIMEDOUT", "connect", where)),
       options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     );
-    const onError = (error: Error) => fail(toNetError(error, "connect", where));
+    const onError = (error: Error) => {
+      const e = toNetError(error, "connect", where);
+      fail(unixPath === undefined ? e : explainUnixConnectError(e, unixPath));
+    };
     const onConnect = () => {
       cleanup();
       resolve(wrapSocket(socket, unixPath));
@@ -152,6 +176,16 @@ function connect(options: ConnectOptions): Promise<Connection> {
 }
 
 function listen(options: ListenOptions): Promise<Listener> {
+  if (options.transport === "tcp") return listenOnce(options);
+  return listenUnix(options.path, { listen: () => listenOnce(options), connect });
+}
+
+/**
+ * Listens once; a Unix path already taken fails with EADDRINUSE (see {@link listenUnix}). A
+ * client that resets before it is accepted arrives as a connection whose first read fails: the
+ * listener never sees an error for it.
+ */
+function listenOnce(options: ListenOptions): Promise<Listener> {
   const where = streamAddress(options);
   const unixPath = options.transport === "unix" ? options.path : undefined;
   return new Promise((resolve, reject) => {
@@ -201,85 +235,34 @@ function bindDatagram(options: DatagramOptions): Promise<DatagramSocket> {
   const host = unwrapHost(options.hostname);
   const where = formatAddress({ hostname: host, port: options.port });
   return new Promise((resolve, reject) => {
-    const socket: UdpSocket = createSocket({ type: isIPv6(host) ? "udp6" : "udp4" });
-    const inbox: Datagram[] = [];
-    const errors: NetError[] = [];
-    const waiters: { resolve(d: Datagram): void; reject(e: Error): void }[] = [];
-    let closed = false;
+    const socket: UdpSocket = createSocket({
+      type: isIPv6(host) ? "udp6" : "udp4",
+      // Bun sets these; Deno's node:dgram accepts them and changes nothing.
+      ...(options.receiveBufferBytes ? { recvBufferSize: options.receiveBufferBytes } : {}),
+      ...(options.sendBufferBytes ? { sendBufferSize: options.sendBufferBytes } : {}),
+    });
     let self = where;
+    const inbox = new DatagramInbox(() => self);
     const onBindError = (error: Error) => {
       socket.close();
       reject(toNetError(error, "bind", where));
     };
     socket.once("error", onBindError);
     socket.on("message", (data: Uint8Array, rinfo) => {
-      const d = { data: new Uint8Array(data), from: { hostname: rinfo.address, port: rinfo.port } };
-      const waiter = waiters.shift();
-      if (waiter) waiter.resolve(d);
-      else inbox.push(d);
+      inbox.deliver({
+        data: new Uint8Array(data),
+        from: { hostname: rinfo.address, port: rinfo.port },
+      });
     });
     socket.bind(options.port, host, () => {
       socket.off("error", onBindError);
       socket.on("error", (error) => {
         const peer = options.connect ? formatAddress(options.connect) : self;
-        const e = toNetError(error, "receive", peer);
-        const waiter = waiters.shift();
-        if (waiter) waiter.reject(e);
-        else errors.push(e);
+        inbox.fail(toNetError(error, "receive", peer));
       });
       const a = socket.address();
-      const addr: SocketAddress = { transport: "udp", hostname: a.address, port: a.port };
-      self = formatAddress(addr);
-      const api: DatagramSocket = {
-        addr,
-        // Bun surfaces ICMP port-unreachable on a connected socket; Deno's node:dgram does not.
-        reportsUnreachable: options.connect !== undefined && !("Deno" in globalThis),
-        send(data: Uint8Array, to?: Endpoint) {
-          const peer = to ?? options.connect;
-          if (!peer) return Promise.reject(new NetError("EINVAL", "send", self));
-          const target = formatAddress(peer);
-          if (closed) return Promise.reject(new NetError("CLOSED", "send", target));
-          return new Promise((res, rej) => {
-            const done = (error: Error | null) =>
-              error ? rej(toNetError(error, "send", target)) : res();
-            if (options.connect && !to) socket.send(data, done);
-            else socket.send(data, peer.port, unwrapHost(peer.hostname), done);
-          });
-        },
-        receive(signal?: AbortSignal) {
-          if (closed) return Promise.reject(new NetError("CLOSED", "receive", self));
-          if (signal?.aborted) return Promise.reject(new NetError("ABORTED", "receive", self));
-          const queued = inbox.shift();
-          if (queued) return Promise.resolve(queued);
-          const error = errors.shift();
-          if (error) return Promise.reject(error);
-          return new Promise<Datagram>((res, rej) => {
-            const waiter = {
-              resolve: (d: Datagram) => {
-                signal?.removeEventListener("abort", onAbort);
-                res(d);
-              },
-              reject: (e: Error) => {
-                signal?.removeEventListener("abort", onAbort);
-                rej(e);
-              },
-            };
-            const onAbort = () => {
-              const i = waiters.indexOf(waiter);
-              if (i >= 0) waiters.splice(i, 1);
-              rej(new NetError("ABORTED", "receive", self));
-            };
-            signal?.addEventListener("abort", onAbort, { once: true });
-            waiters.push(waiter);
-          });
-        },
-        close() {
-          if (closed) return;
-          closed = true;
-          socket.close();
-          for (const w of waiters.splice(0)) w.reject(new NetError("CLOSED", "receive", self));
-        },
-      };
+      self = formatAddress({ hostname: a.address, port: a.port });
+      const api = datagramApi(socket, inbox, options, a);
       if (!options.connect) return resolve(api);
       socket.connect(
         options.connect.port,
@@ -288,6 +271,46 @@ function bindDatagram(options: DatagramOptions): Promise<DatagramSocket> {
       );
     });
   });
+}
+
+/** The {@link DatagramSocket} over a bound node:dgram socket. */
+function datagramApi(
+  socket: UdpSocket,
+  inbox: DatagramInbox,
+  options: DatagramOptions,
+  bound: { address: string; port: number },
+): DatagramSocket {
+  const addr: SocketAddress = { transport: "udp", hostname: bound.address, port: bound.port };
+  const self = formatAddress(addr);
+  let closed = false;
+  return {
+    addr,
+    // Bun surfaces ICMP port-unreachable on a connected socket; Deno's node:dgram does not.
+    reportsUnreachable: options.connect !== undefined && !("Deno" in globalThis),
+    send(data: Uint8Array, to?: Endpoint) {
+      const peer = to ?? options.connect;
+      if (!peer) return Promise.reject(new NetError("EINVAL", "send", self));
+      const target = formatAddress(peer);
+      if (closed) return Promise.reject(new NetError("CLOSED", "send", target));
+      return new Promise((res, rej) => {
+        const done = (error: Error | null) =>
+          error ? rej(toNetError(error, "send", target)) : res();
+        if (options.connect && !to) socket.send(data, done);
+        else socket.send(data, peer.port, unwrapHost(peer.hostname), done);
+      });
+    },
+    receive: (signal) => inbox.receive(signal),
+    receiveDrops() {
+      const kernel = udpReceiveDrops(bound.address, bound.port);
+      return kernel === undefined && inbox.drops === 0 ? undefined : (kernel ?? 0) + inbox.drops;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      socket.close();
+      inbox.close();
+    },
+  };
 }
 
 /** Removes a Unix listener's socket file, if the path still holds a socket. */

@@ -1,14 +1,15 @@
 /**
  * The receive side of a push-style socket (node:net's "data" events, Bun's `data` callback) as
  * the pull-style reads of a {@link Connection}: chunks wait in a queue, the socket is paused
- * while too many bytes wait unread, and end of stream, failure and local close are reported in
+ * while too many bytes wait unread or while its owner {@link ReceiveQueue.hold holds} it (a
+ * write the peer does not take), and end of stream, failure and local close are reported in
  * the order `read` promises.
  * @module
  */
-import type { Connection, NetError } from "./types.ts";
+import { type Connection, type NetError, RECEIVE_HIGH_WATER } from "./types.ts";
 
 /** Pause reading from the kernel once this many bytes wait unread. */
-const HIGH_WATER = 1 << 20;
+const HIGH_WATER = RECEIVE_HIGH_WATER;
 
 /** What the queue needs of its socket: flow control. */
 export interface FlowControl {
@@ -29,6 +30,7 @@ export class ReceiveQueue implements Pick<Connection, "read" | "readChunk"> {
   #chunks: Uint8Array[] = [];
   #queued = 0;
   #paused = false;
+  #held = false;
   #ended = false;
   #closed = false;
   #failure: NetError | undefined;
@@ -37,6 +39,11 @@ export class ReceiveQueue implements Pick<Connection, "read" | "readChunk"> {
   /** A queue that pauses and resumes `flow`. */
   constructor(flow: FlowControl) {
     this.#flow = flow;
+  }
+
+  /** Bytes received and not read yet. */
+  get queued(): number {
+    return this.#queued;
   }
 
   /** The first failure reported, if any. */
@@ -49,11 +56,31 @@ export class ReceiveQueue implements Pick<Connection, "read" | "readChunk"> {
     if (this.#closed) return;
     this.#chunks.push(chunk);
     this.#queued += chunk.length;
-    if (this.#queued >= HIGH_WATER && !this.#paused) {
-      this.#paused = true;
-      this.#flow.pause();
-    }
+    if (this.#queued >= HIGH_WATER) this.#pause();
     this.#notify();
+  }
+
+  /**
+   * Holds the socket paused however little is queued (`true`: a write waits for the peer to
+   * take it, so reading on would only pile up bytes to answer), or lets it go (`false`).
+   */
+  hold(on: boolean): void {
+    if (this.#held === on) return;
+    this.#held = on;
+    if (on) this.#pause();
+    else if (this.#queued < HIGH_WATER) this.#resume();
+  }
+
+  #pause(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    this.#flow.pause();
+  }
+
+  #resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#flow.resume();
   }
 
   /** The peer ended the stream, or the socket failed (the first failure is kept). */
@@ -119,7 +146,7 @@ export class ReceiveQueue implements Pick<Connection, "read" | "readChunk"> {
 
   #consumed(n: number): void {
     this.#queued -= n;
-    if (this.#paused && this.#queued < HIGH_WATER) {
+    if (this.#paused && this.#queued < HIGH_WATER && !this.#held) {
       this.#paused = false;
       this.#flow.resume();
     }

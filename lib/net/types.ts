@@ -5,6 +5,7 @@
  * a second implementation the contract tests run on both runtimes). Obtain one with `netAdapter()`
  * from `lib/net/mod.ts`.
  */
+import { quoteForTerminal } from "../core/terminal_text.ts";
 
 /** A socket address: an IP endpoint or a Unix socket path. */
 export type SocketAddress =
@@ -34,6 +35,8 @@ export type NetErrorCode =
   | "EACCES"
   | "ENOENT"
   | "ENOTSOCK"
+  | "ENOTDIR"
+  | "EPROTOTYPE"
   | "EMFILE"
   | "EINVAL"
   | "ABORTED"
@@ -54,17 +57,21 @@ export class NetError extends Error {
   /** The runtime's own code or error name, when it says more than {@link code} (e.g. `EPROTO`). */
   readonly systemCode?: string;
 
-  /** Creates a network error; the message reads `cannot connect to "127.0.0.1:22": refused`. */
+  /**
+   * Creates a network error; the message reads `cannot connect to "127.0.0.1:22": refused`, or
+   * with `detail` `cannot listen on "/run/x.sock": address already in use (a regular file, …)`.
+   */
   constructor(
     code: NetErrorCode,
     operation: NetOperation,
     address: string,
-    options?: ErrorOptions & { systemCode?: string },
+    options?: ErrorOptions & { systemCode?: string; detail?: string },
   ) {
     const why = code === "UNKNOWN" && options?.systemCode
       ? options.systemCode
       : describeNetErrorCode(code);
-    super(`${VERBS[operation]} ${JSON.stringify(address)}: ${why}`, options);
+    const detail = options?.detail ? ` (${options.detail})` : "";
+    super(`${VERBS[operation]} ${quoteForTerminal(address)}: ${why}${detail}`, options);
     this.name = "NetError";
     this.code = code;
     this.operation = operation;
@@ -95,6 +102,8 @@ const CODES: ReadonlySet<string> = new Set([
   "EACCES",
   "ENOENT",
   "ENOTSOCK",
+  "ENOTDIR",
+  "EPROTOTYPE",
   "EMFILE",
   "EINVAL",
 ]);
@@ -131,6 +140,10 @@ export function describeNetErrorCode(code: NetErrorCode): string {
       return "no such file or directory";
     case "ENOTSOCK":
       return "not a socket";
+    case "ENOTDIR":
+      return "a path component is not a directory";
+    case "EPROTOTYPE":
+      return "not a stream socket";
     case "EMFILE":
       return "too many open files";
     case "EINVAL":
@@ -175,7 +188,30 @@ export interface Connection {
   close(): void;
   /** Turns Nagle's algorithm off (true) or on (TCP only; a no-op for Unix sockets). */
   setNoDelay(noDelay: boolean): void;
+  /**
+   * Bytes the connection holds in memory for its owner: received from the kernel but not read
+   * yet, plus written but not yet taken by the kernel. Bounded per connection: an implementation
+   * that reads ahead stops reading from the kernel at {@link RECEIVE_HIGH_WATER} bytes unread.
+   * (Optional for stand-ins in tests; every adapter provides it.)
+   */
+  readonly bufferedBytes?: number;
+  /**
+   * With `true`, stops reading from the kernel while a write waits for the peer to take it: for
+   * servers whose writes answer their reads (echo), so that a peer that never reads what it is
+   * sent costs one read and one unsent answer instead of a read-ahead queue. Off by default: a
+   * full-duplex peer (a relay, `echo test --stream`) must go on reading while it writes, or two
+   * such peers deadlock. A no-op where nothing is read ahead (Deno). (Optional for stand-ins in
+   * tests; every adapter provides it.)
+   */
+  pauseReadsWhileWriting?(on: boolean): void;
 }
+
+/**
+ * The most bytes a connection reads ahead of its owner: implementations fed by the runtime
+ * (Bun, node:net) pause the socket once this many wait unread, so that a peer that sends without
+ * reading what it is sent back costs at most this, plus one chunk, plus one unsent write.
+ */
+export const RECEIVE_HIGH_WATER = 128 * 1024;
 
 /** A listening stream socket. */
 export interface Listener {
@@ -207,6 +243,11 @@ export interface DatagramSocket {
   send(data: Uint8Array, to?: Endpoint): Promise<void>;
   /** Waits for the next datagram. Rejects with `CLOSED` once closed, `ABORTED` on the signal. */
   receive(signal?: AbortSignal): Promise<Datagram>;
+  /**
+   * Datagrams the kernel dropped for this socket because its receive buffer was full, since it
+   * was bound (read from `/proc/net/udp` / `udp6` on Linux); undefined where that is unknown.
+   */
+  receiveDrops(): number | undefined;
   /** Closes the socket. */
   close(): void;
 }
@@ -246,6 +287,14 @@ export interface DatagramOptions {
    * the runtime can see them, ICMP errors reject `receive` with `ECONNREFUSED`.
    */
   readonly connect?: Endpoint;
+  /**
+   * Ask for a kernel receive buffer this big (SO_RCVBUF; the kernel caps it at
+   * `net.core.rmem_max`), where the runtime can set it: node:dgram on Bun can, Deno cannot (its
+   * `listenDatagram` takes no such option and its node:dgram only pretends), so it is ignored.
+   */
+  readonly receiveBufferBytes?: number;
+  /** The same for the send buffer (SO_SNDBUF, capped at `net.core.wmem_max`). */
+  readonly sendBufferBytes?: number;
 }
 
 /** Options of {@link NetAdapter.probeConnect}. */

@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -19,6 +19,13 @@ import {
 import { startFilteredPort } from "../support/filtered_port.ts";
 import { netAdapter } from "../../lib/net/mod.ts";
 import { readAll } from "../support/conn.ts";
+import { connectAndReset } from "../support/reset_client.ts";
+import { holdUnixSocket, leaveStaleSocket } from "../support/unix_sockets.ts";
+
+/** Whether `text` holds ESC, BEL or a bidi override raw (as a terminal would act on them). */
+function rawControls(text: string): boolean {
+  return ["\x1b", "\x07", "\u202e"].some((c) => text.includes(c));
+}
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -234,6 +241,129 @@ for (const target of targets()) {
     } finally {
       (await held).close();
       listener.close();
+    }
+  });
+}
+
+for (const target of targets()) {
+  test(`[${target}] listen -k survives clients that reset before they are accepted`, async () => {
+    const child = spawnNetdiag(target, ["listen", "0", "--keep-open"]);
+    const address = await waitForLine(child.stderr!, (l) => /listening on (\S+)/.exec(l)?.[1]);
+    const done = collect(child, { timeoutMs: 20_000 });
+    const port = Number(address.split(":").pop());
+    const net = await netAdapter();
+    // The first client holds the listener (one client at a time) while three others reset in
+    // its backlog, as a port scan does; they are met when it accepts again.
+    const first = await net.connect({ transport: "tcp", hostname: "127.0.0.1", port });
+    const relayed = waitForLine(child.stdout!, (l) => l === "first" ? true : undefined);
+    await first.write(enc.encode("first\n"));
+    await relayed;
+    for (let i = 0; i < 3; i++) await connectAndReset(port);
+    await new Promise((r) => setTimeout(r, 100));
+    await first.closeWrite();
+    await readAll(first);
+    first.close();
+    const second = await runNetdiag(target, [
+      "connect",
+      "127.0.0.1",
+      String(port),
+      "--send",
+      "second\\n",
+    ]);
+    assert.equal(second.code, 0, second.stderr);
+    process.kill(child.pid!, "SIGTERM");
+    const s = await done;
+    assert.equal(s.code, 0, s.stderr);
+    assert.equal(s.stdout, "first\nsecond\n");
+  });
+
+  test(`[${target}] listen restarts on a Unix socket path a killed server left, never on a live one`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "netdiag-unix-"));
+    const path = join(dir, "s.sock");
+    try {
+      const killed = spawnNetdiag(target, ["listen", "--unix", path]);
+      await waitForLine(killed.stderr!, (l) => l.includes("listening on") ? true : undefined);
+      const live = await runNetdiag(target, ["listen", "--unix", path]);
+      assert.equal(live.code, 3, live.stderr);
+      assert.equal(
+        live.stderr,
+        `netdiag: cannot listen on "${path}": address already in use ` +
+          "(a server is accepting connections on it)\n",
+      );
+      const gone = new Promise((r) => killed.once("exit", r));
+      killed.kill("SIGKILL");
+      await gone;
+      assert.ok(existsSync(path), "SIGKILL leaves the socket file behind");
+      const server = await startListen(target, ["--unix", path], "again\n");
+      assert.equal(server.address, path);
+      const client = await runNetdiag(target, ["connect", "--unix", path, "--send", "hi\\n"]);
+      assert.equal(client.code, 0, client.stderr);
+      assert.equal(client.stdout, "again\n");
+      assert.equal((await server.done).stdout, "hi\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test(`[${target}] listen --unix on a path that is not a socket exits 3 and leaves it alone`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "netdiag-unix-"));
+    const path = join(dir, "notes.txt");
+    try {
+      writeFileSync(path, "precious");
+      const r = await runNetdiag(target, ["listen", "--unix", path]);
+      assert.equal(r.code, 3, r.stderr);
+      assert.match(
+        r.stderr,
+        /address already in use \(a regular file, not a socket: left as it is\)/,
+      );
+      assert.equal(readFileSync(path, "utf8"), "precious");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test(`[${target}] connect --unix names what a path that is not a listening socket is`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "netdiag-unix-"));
+    const dgram = await holdUnixSocket(join(dir, "dgram.sock"), "dgram");
+    try {
+      writeFileSync(join(dir, "file"), "x");
+      await leaveStaleSocket(join(dir, "stale.sock"));
+      const cases: [string, number, string][] = [
+        ["file", 3, "not a socket (a regular file)"],
+        ["file/x.sock", 3, "a path component is not a directory"],
+        ["dgram.sock", 3, "not a stream socket (a datagram socket)"],
+        ["stale.sock", 1, "refused"],
+      ];
+      for (const [name, code, why] of cases) {
+        const path = join(dir, name);
+        const r = await runNetdiag(target, ["connect", "--unix", path, "--send", "x"]);
+        assert.equal(r.code, code, r.stderr);
+        assert.equal(r.stderr, `netdiag: cannot connect to "${path}": ${why}\n`);
+      }
+    } finally {
+      await dgram.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test(`[${target}] listen --unix escapes a client's own socket path in its report`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "netdiag-unix-"));
+    const path = join(dir, "s.sock");
+    try {
+      const server = await startListen(target, ["--unix", path]);
+      // A client bound to a path of its choosing: Deno reports it as the peer's address.
+      const client = await holdUnixSocket(join(dir, "c\x1b[2J\x1b]0;pwned\x07.sock"), "client", {
+        connectTo: path,
+        send: "hello\n",
+      });
+      await client.close();
+      const s = await server.done;
+      assert.equal(s.code, 0, s.stderr);
+      assert.equal(s.stdout, "hello\n");
+      assert.ok(!rawControls(s.stderr), JSON.stringify(s.stderr));
+      assert.match(s.stderr, /connection from /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 }

@@ -1,10 +1,21 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { hasTerminalControls } from "../../lib/core/terminal_text.ts";
 import { runNetdiag, targets } from "../support/cli.ts";
 import { type Dnsmasq, startDnsmasq, testZone } from "../support/dnsmasq.ts";
 import { type FakeDns, startRcodeServer, startSilentServer } from "../support/fake_dns.ts";
+import {
+  CHAOS_A,
+  ESCAPES,
+  FORGED_A,
+  HONEST_A,
+  HONEST_PTR,
+  type HostileDns,
+  startHostileDns,
+} from "../support/hostile_dns.ts";
 import { join } from "../support/paths.ts";
 
 interface Record {
@@ -191,6 +202,138 @@ describe("netdiag dns against dnsmasq", () => {
         assert.equal(r.code, 2);
         assert.ok(r.stderr.includes(JSON.stringify(server)), r.stderr);
       }
+    });
+  }
+});
+
+describe("netdiag dns, resolve and reverse against a hostile server", () => {
+  let hostile: HostileDns;
+  let dir: string;
+  let fifo: string;
+
+  before(async () => {
+    hostile = await startHostileDns();
+    dir = await mkdtemp(join(tmpdir(), "netdiag-hostile-e2e-"));
+    fifo = join(dir, "fifo");
+    execFileSync("mkfifo", [fifo]);
+  });
+
+  after(async () => {
+    hostile?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Runs netdiag with a bound on its time; returns the result and how long it took. */
+  const run = async (target: "deno" | "binary", args: string[], stdin?: string) => {
+    const started = performance.now();
+    const r = await runNetdiag(target, args, { timeoutMs: 10_000, stdin });
+    return { ...r, ms: performance.now() - started };
+  };
+  const dns = (target: "deno" | "binary", ...args: string[]) =>
+    run(target, ["dns", "--server", hostile.server, ...args]);
+  const lines = (text: string) => text.trimEnd().split("\n");
+
+  for (const target of targets()) {
+    test(`[${target}] dns: a compression bomb is one MALFORMED line, exit 3, at once`, async () => {
+      const r = await dns(target, "bomb.test", "--timeout", "1s");
+      assert.equal(r.code, 3, r.stderr);
+      assert.ok(r.stdoutBytes.length < 300, `printed ${r.stdoutBytes.length} bytes`);
+      assert.match(r.stdout, /^;; bomb\.test A: MALFORMED \(a name is longer than 255 octets\)/);
+      assert.equal(lines(r.stdout).length, 1);
+      assert.ok(r.ms < 5000, `took ${r.ms} ms`);
+    });
+
+    test(`[${target}] dns: a forged reply from another port is never the answer`, async () => {
+      const r = await dns(target, "spoof-only.test", "--timeout", "300ms");
+      assert.equal(r.code, 3);
+      assert.match(r.stdout, /TIMEOUT \(no answer within 300 ms\)/);
+      assert.ok(!r.stdout.includes(FORGED_A), r.stdout);
+      const honest = await dns(target, "spoof-port.test", "--json");
+      assert.equal(honest.code, 0);
+      assert.equal(JSON.parse(honest.stdout).results[0].answers[0].data, HONEST_A);
+    });
+
+    test(`[${target}] dns: a 3-octet A record is MALFORMED, exit 3, never an address`, async () => {
+      const r = await dns(target, "short-a.test");
+      assert.equal(r.code, 3);
+      assert.match(
+        r.stdout,
+        /MALFORMED \(A record of "short-a\.test" has 3 octets of data, expected 4\)/,
+      );
+      assert.doesNotMatch(r.stdout, /1,2,3/);
+      assert.equal(lines(r.stdout).length, 1);
+    });
+
+    test(`[${target}] resolve: a class CH A record is no address, exit 1`, async () => {
+      const r = await run(target, ["resolve", "--server", hostile.server, "ch-class.test"]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.ok(!r.stdout.includes(CHAOS_A), r.stdout);
+      assert.match(r.stdout, /no A or AAAA records \(NODATA\)/);
+    });
+
+    test(`[${target}] dns: BADVERS and rcodes 6 and 15 are named, exit 3`, async () => {
+      const stdin = "badvers.test\nrcode6.test\nrcode15.test\n";
+      const r = await run(target, ["dns", "--server", hostile.server, "-f", "-"], stdin);
+      assert.equal(r.code, 3);
+      assert.match(r.stdout, /badvers\.test A: BADVERS \(the server does not support this EDNS/);
+      assert.match(r.stdout, /rcode6\.test A: YXDOMAIN \(a name exists that should not\)/);
+      assert.match(r.stdout, /rcode15\.test A: RCODE15 \(unassigned response code 15\)/);
+      assert.doesNotMatch(r.stdout, /ERROR \(error\)/);
+    });
+
+    test(`[${target}] dns: a TCP server that never answers times out, exit 3`, async () => {
+      const r = await dns(target, "tcp-silent.test", "--timeout", "500ms");
+      assert.equal(r.code, 3);
+      assert.match(r.stdout, /TIMEOUT \(timed out after 500 ms waiting for the answer over TCP\)/);
+      assert.ok(r.ms < 5000, `took ${r.ms} ms`);
+      const wrongId = await dns(target, "tcp-wrong-id.test");
+      assert.equal(wrongId.code, 0);
+      assert.match(wrongId.stdout, new RegExp(`A  ${HONEST_A.replaceAll(".", "\\.")}$`, "m"));
+      assert.ok(!wrongId.stdout.includes(FORGED_A), wrongId.stdout);
+    });
+
+    test(`[${target}] a FIFO as --hosts-file or dns -f is refused at once, exit 2`, async () => {
+      for (
+        const args of [
+          ["resolve", "--source", "hosts", "--hosts-file", fifo, "host.test"],
+          ["reverse", "--source", "hosts", "--hosts-file", fifo, "127.0.0.1"],
+          ["dns", "--server", hostile.server, "-f", fifo],
+        ]
+      ) {
+        const r = await run(target, args);
+        assert.equal(r.code, 2, `${args[0]}: ${r.stderr}`);
+        assert.equal(r.stdout, "");
+        assert.match(r.stderr, /^netdiag: cannot read .*fifo": not a regular file\n$/);
+      }
+    });
+
+    test(`[${target}] reverse of a scoped IPv6 address answers, never an internal error`, async () => {
+      const r = await run(target, ["reverse", "--server", hostile.server, "fe80::1%lo"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^fe80::1%lo  ${HONEST_PTR.replace(".", "\\.")}  dns `));
+      const hosts = join(dir, `hosts-${target}`);
+      await writeFile(hosts, "10.0.0.1 other.test\n");
+      const none = await run(target, [
+        "reverse",
+        "--source",
+        "hosts",
+        "--hosts-file",
+        hosts,
+        "fe80::1%lo",
+      ]);
+      assert.equal(none.code, 1, none.stderr);
+      assert.match(none.stdout, /^fe80::1%lo {2}not found: fe80::1%lo is not in /);
+      assert.equal(none.stderr, "");
+    });
+
+    test(`[${target}] dns escapes terminal controls from a reply; --json keeps them exact`, async () => {
+      const r = await dns(target, "terminal.test", "CAA");
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(!r.stdout.split("\n").some(hasTerminalControls), r.stdout);
+      assert.match(r.stdout, /issue\\e\]0;pwned\\x07/);
+      const json = await dns(target, "terminal.test", "CAA", "--json");
+      const caa = JSON.parse(json.stdout).results[0].answers[0];
+      assert.equal(caa.value.tag, `issue${ESCAPES}`);
     });
   }
 });

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import process from "node:process";
@@ -21,6 +21,11 @@ import {
   waitForLine,
 } from "../support/cli.ts";
 import { readAll } from "../support/conn.ts";
+
+/** Whether `text` holds ESC, BEL or a bidi override raw (as a terminal would act on them). */
+function rawControls(text: string): boolean {
+  return ["\x1b", "\x07", "\u202e"].some((c) => text.includes(c));
+}
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -508,6 +513,62 @@ for (const target of targets()) {
       const r = await stopServe(child);
       rmSync(dir, { recursive: true, force: true });
       assert.equal(r.code, 0);
+    }
+  });
+}
+
+for (const target of targets()) {
+  test(`[${target}] echo serve restarts on a Unix socket path a SIGKILLed server left, never on a live one`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "netdiag-echo-"));
+    const path = join(dir, "e.sock");
+    try {
+      const first = await startServe(target, ["--unix", path], ["unix"]);
+      const taken = await runNetdiag(target, ["echo", "serve", "--unix", path]);
+      assert.equal(taken.code, 3, taken.stderr);
+      assert.equal(
+        taken.stderr,
+        `netdiag: cannot listen on "${path}": address already in use ` +
+          "(a server is accepting connections on it)\n",
+      );
+      assert.equal(dec.decode(await exchange({ transport: "unix", path }, enc.encode("up"))), "up");
+      const gone = new Promise((r) => first.child.once("exit", r));
+      first.child.kill("SIGKILL");
+      await gone;
+      assert.ok(existsSync(path), "SIGKILL leaves the socket file behind");
+      const again = await startServe(target, ["--unix", path], ["unix"]);
+      try {
+        const echoed = await exchange({ transport: "unix", path }, enc.encode("again"));
+        assert.equal(dec.decode(echoed), "again");
+      } finally {
+        assert.equal((await stopServe(again.child)).code, 0);
+      }
+      writeFileSync(join(dir, "plain"), "keep");
+      const file = await runNetdiag(target, ["echo", "serve", "--unix", join(dir, "plain")]);
+      assert.equal(file.code, 3, file.stderr);
+      assert.match(file.stderr, /a regular file, not a socket: left as it is/);
+      assert.equal(readFileSync(join(dir, "plain"), "utf8"), "keep");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test(`[${target}] echo test --framed shows a server's error frame escaped, never raw`, async () => {
+    const hostile = "\x1b[2J\x1b]0;pwned\x07\u202egotcha";
+    const server = createServer((socket) => {
+      socket.once("data", () => socket.end(encodeFrame({ error: hostile }, new Uint8Array())));
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const r = await runNetdiag(target, ["echo", "test", `127.0.0.1:${port}`, "--framed"]);
+      assert.equal(r.code, 3, r.stderr);
+      for (const text of [r.stdout, r.stderr]) {
+        assert.ok(!rawControls(text), JSON.stringify(text));
+      }
+      assert.match(r.stderr, /server reported: \\e\[2J\\e\]0;pwned\\x07\\u\{202e\}gotcha/);
+    } finally {
+      server.close();
     }
   });
 }

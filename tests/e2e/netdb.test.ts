@@ -14,7 +14,7 @@ const NAMES: [string, string | null][] = [
   ["webcache", "tcp"],
 ];
 const PORTS: [number, string | null][] = [[80, null], [443, "udp"], [53, null], [22, "tcp"]];
-const PROTOS = ["tcp", "udp", "icmp", "ipv6-icmp", "IPv6", "hopopt"];
+const PROTOS = ["tcp", "udp", "icmp", "ipv6-icmp", "IPv6", "hopopt", "mptcp"];
 
 /** CPython's answers for every case, from one python3 run. */
 function pythonAnswers() {
@@ -103,9 +103,23 @@ for (const target of targets()) {
     }
   });
 
+  test(`[${target}] proto finds protocol numbers past 255, as netbase lists mptcp 262`, {
+    skip,
+  }, async () => {
+    for (const query of ["mptcp", "262"]) {
+      const r = await runNetdiag(target, ["proto", query]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, "mptcp 262 MPTCP\n");
+    }
+  });
+
   test(`[${target}] an out-of-range port or protocol number exits 2`, async () => {
     for (
-      const args of [["service", "70000"], ["proto", "256"], ["service", "--proto", "t c", "http"]]
+      const args of [
+        ["service", "70000"],
+        ["proto", "65536"],
+        ["service", "--proto", "t c", "http"],
+      ]
     ) {
       const r = await runNetdiag(target, args);
       assert.equal(r.code, 2, args.join(" "));

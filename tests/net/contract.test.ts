@@ -5,13 +5,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { procSysNumber } from "../support/proc_sys.ts";
+import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Connection, NetAdapter } from "../../lib/net/types.ts";
-import { NetError } from "../../lib/net/types.ts";
+import type { Connection, Listener, NetAdapter } from "../../lib/net/types.ts";
+import { NetError, RECEIVE_HIGH_WATER } from "../../lib/net/types.ts";
 import { startFilteredPort } from "../support/filtered_port.ts";
 import { readAll } from "../support/conn.ts";
+import { holdUnixSocket, leaveStaleSocket } from "../support/unix_sockets.ts";
+import { connectAndReset } from "../support/reset_client.ts";
 
 const adapters: NetAdapter[] = [(await import("../../lib/net/node.ts")).nodeAdapter];
 if ("Deno" in globalThis) adapters.unshift((await import("../../lib/net/deno.ts")).denoAdapter);
@@ -34,6 +38,31 @@ async function rejectsWith(p: Promise<unknown>, code: string): Promise<NetError>
   assert.equal(error.code, code, error.message);
   return error;
 }
+
+/** Rejects when `p` has not settled within `ms`. */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** Accepts until a connection delivers `expected` (at most `tries`), returning what came. */
+async function acceptUntil(listener: Listener, expected: string, tries: number): Promise<string> {
+  let got = "";
+  for (let i = 0; i < tries && got !== expected; i++) {
+    const conn = await within(listener.accept(), 5000, "accept");
+    // A client that reset or only looked (a liveness probe) reads as empty or failed.
+    got = new TextDecoder().decode(await readAll(conn, 2000).catch(() => new Uint8Array()));
+    conn.close();
+  }
+  return got;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 for (const net of adapters) {
   test(`[${net.name}] TCP echo round trip with half-close`, async () => {
@@ -272,19 +301,181 @@ for (const net of adapters) {
     await rejectsWith(pending, "CLOSED");
   });
 
-  test(`[${net.name}] Unix connects to a missing path or a plain file fail with codes`, async () => {
+  test(`[${net.name}] Unix connects name the same cause on every runtime for what is not a listening socket`, async () => {
     const dir = mkdtempSync(join(tmpdir(), "netdiag-contract-"));
+    const dgram = await holdUnixSocket(join(dir, "dgram.sock"), "dgram");
     try {
-      await rejectsWith(net.connect({ transport: "unix", path: join(dir, "none") }), "ENOENT");
+      const at = (name: string) => ({ transport: "unix" as const, path: join(dir, name) });
+      await rejectsWith(net.connect(at("none")), "ENOENT");
       writeFileSync(join(dir, "plain"), "x");
-      const e = await net.connect({ transport: "unix", path: join(dir, "plain") }).then(
-        () => undefined,
-        (err) => err,
-      );
-      assert.ok(e instanceof NetError);
-      assert.ok(["ECONNREFUSED", "ENOTSOCK"].includes(e.code), e.code);
+      mkdirSync(join(dir, "directory"));
+      await leaveStaleSocket(join(dir, "stale.sock"));
+      const file = await rejectsWith(net.connect(at("plain")), "ENOTSOCK");
+      assert.match(file.message, /: not a socket \(a regular file\)$/);
+      await rejectsWith(net.connect(at("directory")), "ENOTSOCK");
+      const through = await rejectsWith(net.connect(at("plain/x.sock")), "ENOTDIR");
+      assert.match(through.message, /: a path component is not a directory$/);
+      const other = await rejectsWith(net.connect(at("dgram.sock")), "EPROTOTYPE");
+      assert.match(other.message, /: not a stream socket \(a datagram socket\)$/);
+      await rejectsWith(net.connect(at("stale.sock")), "ECONNREFUSED");
+    } finally {
+      await dgram.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test(`[${net.name}] a client that resets before it is accepted fails neither accept nor the next client`, async () => {
+    const listener = await net.listen({ transport: "tcp", hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as { port: number }).port;
+    try {
+      // Reset while nobody accepts (the listener is busy elsewhere), as a port scanner does.
+      for (let i = 0; i < 3; i++) await connectAndReset(port);
+      await sleep(50);
+      const client = await net.connect({ transport: "tcp", hostname: "127.0.0.1", port });
+      await client.write(new TextEncoder().encode("hello"));
+      await client.closeWrite();
+      // Deno skips the reset ones; Bun and node:net hand them over as connections that end.
+      assert.equal(await acceptUntil(listener, "hello", 4), "hello");
+      client.close();
+    } finally {
+      listener.close();
+    }
+  });
+
+  test(`[${net.name}] Unix listen replaces a stale socket file left by a killed server`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "netdiag-contract-"));
+    const path = join(dir, "stale.sock");
+    try {
+      await leaveStaleSocket(path);
+      assert.ok(existsSync(path), "the stale file is there");
+      const listener = await net.listen({ transport: "unix", path });
+      const served = listener.accept().then(echoOnce);
+      const conn = await net.connect({ transport: "unix", path });
+      await conn.write(new TextEncoder().encode("again"));
+      await conn.closeWrite();
+      assert.equal(new TextDecoder().decode(await readAll(conn)), "again");
+      conn.close();
+      await served;
+      listener.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test(`[${net.name}] Unix listen leaves a live server's socket, a datagram socket and a plain file alone`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "netdiag-contract-"));
+    const live = join(dir, "live.sock");
+    const dgramPath = join(dir, "dgram.sock");
+    const plain = join(dir, "plain");
+    const first = await net.listen({ transport: "unix", path: live });
+    const dgram = await holdUnixSocket(dgramPath, "dgram");
+    try {
+      const taken = await rejectsWith(net.listen({ transport: "unix", path: live }), "EADDRINUSE");
+      assert.match(taken.message, /address already in use \(a server is accepting connections/);
+      // The first server still serves (after the liveness check's own connection).
+      const client = await net.connect({ transport: "unix", path: live });
+      await client.write(new TextEncoder().encode("still"));
+      await client.closeWrite();
+      assert.equal(await acceptUntil(first, "still", 2), "still");
+      client.close();
+
+      const other = await rejectsWith(
+        net.listen({ transport: "unix", path: dgramPath }),
+        "EADDRINUSE",
+      );
+      assert.match(other.message, /another type|datagram/);
+      assert.ok(existsSync(dgramPath), "the datagram socket's file stays");
+
+      writeFileSync(plain, "keep me");
+      const e = await rejectsWith(net.listen({ transport: "unix", path: plain }), "EADDRINUSE");
+      assert.match(e.message, /a regular file, not a socket/);
+      assert.equal(readFileSync(plain, "utf8"), "keep me");
+    } finally {
+      first.close();
+      await dgram.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test(`[${net.name}] two peers that both write 8 MiB before reading do not deadlock`, async () => {
+    const listener = await net.listen({ transport: "tcp", hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as { port: number }).port;
+    const payload = new Uint8Array(8 << 20).map((_, i) => i % 251);
+    // Each side writes everything while reading concurrently (full duplex, like a relay).
+    const duplex = async (conn: Connection) => {
+      const [received] = await Promise.all([
+        readAll(conn, 20_000),
+        conn.write(payload).then(() => conn.closeWrite()),
+      ]);
+      conn.close();
+      return received.length;
+    };
+    try {
+      const served = listener.accept().then(duplex);
+      const client = await net.connect({ transport: "tcp", hostname: "127.0.0.1", port });
+      assert.deepEqual(await Promise.all([duplex(client), served]), [
+        payload.length,
+        payload.length,
+      ]);
+    } finally {
+      listener.close();
+    }
+  });
+
+  test(`[${net.name}] an echo loop that pauses reads while writing holds little for a peer that never reads`, async () => {
+    const listener = await net.listen({ transport: "tcp", hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as { port: number }).port;
+    const accepted = listener.accept();
+    const hog = createConnection({ host: "127.0.0.1", port });
+    hog.on("error", () => {});
+    hog.pause(); // never reads
+    const conn = await accepted;
+    conn.pauseReadsWhileWriting?.(true);
+    try {
+      // An echo loop: each answer waits for the hog to take it, which it never does.
+      const echoing = (async () => {
+        for (;;) {
+          const chunk = await conn.readChunk();
+          if (chunk === null) return;
+          await conn.write(chunk);
+        }
+      })().catch(() => {});
+      const block = new Uint8Array(1 << 20);
+      for (let i = 0; i < 24; i++) hog.write(block); // 24 MiB, far past every kernel buffer
+      let largest = 0;
+      for (let i = 0; i < 30; i++) {
+        await sleep(50);
+        largest = Math.max(largest, conn.bufferedBytes ?? Infinity);
+      }
+      // At most the high-water mark plus one read and one unsent answer (Bun reads 512 KiB).
+      assert.ok(largest <= RECEIVE_HIGH_WATER + 1024 * 1024, `${largest} bytes held`);
+      assert.ok(largest <= 768 * 1024, `${largest} bytes held`);
+      hog.destroy();
+      conn.close();
+      await echoing;
+    } finally {
+      hog.destroy();
+      conn.close();
+      listener.close();
+    }
+  });
+
+  test(`[${net.name}] receiveDrops counts the datagrams dropped for a receiver that does not keep up`, async () => {
+    const rmemDefault = procSysNumber("net/core/rmem_default");
+    const server = await net.bindDatagram({ hostname: "127.0.0.1", port: 0 });
+    const client = await net.bindDatagram({ hostname: "127.0.0.1", port: 0 });
+    try {
+      assert.equal(server.receiveDrops(), 0, "nothing dropped yet");
+      const to = { hostname: "127.0.0.1", port: (server.addr as { port: number }).port };
+      // 6 MB at a socket nobody reads from: more than its receive buffer (and node.ts's inbox).
+      const datagram = new Uint8Array(1000);
+      for (let i = 0; i < 6000; i++) await client.send(datagram, to);
+      await sleep(50);
+      const drops = server.receiveDrops();
+      if (rmemDefault < 4 * 1024 * 1024) assert.ok(drops! > 0, `drops: ${drops}`);
+    } finally {
+      server.close();
+      client.close();
     }
   });
 

@@ -2,18 +2,21 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   parseIpLiteral,
+  parseScopedIpLiteral,
   reverseName,
   reverseNameOf,
   validateDnsName,
 } from "../../lib/core/dns_name.ts";
 import {
   dnsStatusExitCode,
+  dnsStatusText,
   followChain,
   quoteCharacterString,
   responseStatus,
   toDnsRecord,
   worstExitCode,
 } from "../../lib/core/dns_records.ts";
+import { rcodeName, rcodeText } from "../../lib/core/dns_rcodes.ts";
 import { formatDnsServer, parseDnsServer } from "../../lib/core/dns_server.ts";
 import { parseRecordType } from "../../lib/core/dns_types.ts";
 import { InputError } from "../../lib/core/errors.ts";
@@ -44,6 +47,13 @@ test("validateDnsName() rejects names over 253 characters and labels over 63", (
   assert.equal(validateDnsName(ok253), ok253);
   assert.throws(() => validateDnsName("a".repeat(64) + ".test"), inputError(/64 characters/));
   assert.equal(validateDnsName("a".repeat(63) + ".test"), "a".repeat(63) + ".test");
+});
+
+test("validateDnsName() counts the UTF-8 octets of labels and names, as they go on the wire", () => {
+  assert.throws(() => validateDnsName("é".repeat(32) + ".test"), inputError(/64 octets in UTF-8/));
+  const long = Array.from({ length: 5 }, () => "é".repeat(30)).join(".");
+  assert.throws(() => validateDnsName(long), inputError(/304 octets in UTF-8, at most 253/));
+  assert.equal(validateDnsName("é".repeat(31) + ".test"), "é".repeat(31) + ".test");
 });
 
 test("validateDnsName() rejects empty labels and whitespace", () => {
@@ -182,7 +192,7 @@ test("quoteCharacterString() escapes backslash, quote and non-printable bytes", 
   assert.equal(quoteCharacterString(new Uint8Array([0x5c, 0x22, 0x41, 0xff])), '"\\\\\\"A\\255"');
 });
 
-test("responseStatus() tells NODATA from NOERROR and passes error codes through", () => {
+test("responseStatus() tells NODATA from NOERROR and passes every rcode through by name", () => {
   const a = toDnsRecord({ name: "h", type: "A", data: "10.0.0.1" });
   assert.equal(responseStatus("NOERROR", [a], "A"), "NOERROR");
   assert.equal(responseStatus("NOERROR", [a], "MX"), "NODATA");
@@ -190,7 +200,54 @@ test("responseStatus() tells NODATA from NOERROR and passes error codes through"
   assert.equal(responseStatus("NXDOMAIN", [], "A"), "NXDOMAIN");
   assert.equal(responseStatus("SERVFAIL", [], "A"), "SERVFAIL");
   assert.equal(responseStatus("REFUSED", [], "A"), "REFUSED");
-  assert.equal(responseStatus("YXDOMAIN", [], "A"), "ERROR");
+  assert.equal(responseStatus("YXDOMAIN", [], "A"), "YXDOMAIN");
+  assert.equal(responseStatus("RCODE15", [], "A"), "RCODE15");
+  assert.equal(dnsStatusText("RCODE15"), "unassigned response code 15");
+  assert.equal(dnsStatusText("BADVERS"), "the server does not support this EDNS version");
+  assert.equal(dnsStatusText("MALFORMED"), "the reply is malformed");
+});
+
+test("rcodeName() names every assigned rcode, and RCODE<n> the others", () => {
+  const names = Array.from({ length: 24 }, (_, n) => rcodeName(n));
+  assert.deepEqual(names, [
+    "NOERROR",
+    "FORMERR",
+    "SERVFAIL",
+    "NXDOMAIN",
+    "NOTIMP",
+    "REFUSED",
+    "YXDOMAIN",
+    "YXRRSET",
+    "NXRRSET",
+    "NOTAUTH",
+    "NOTZONE",
+    "DSOTYPENI",
+    "RCODE12",
+    "RCODE13",
+    "RCODE14",
+    "RCODE15",
+    "BADVERS",
+    "BADKEY",
+    "BADTIME",
+    "BADMODE",
+    "BADNAME",
+    "BADALG",
+    "BADTRUNC",
+    "BADCOOKIE",
+  ]);
+  for (const name of names) assert.notEqual(rcodeText(name), "error");
+  assert.equal(rcodeName(4095), "RCODE4095");
+});
+
+test("parseScopedIpLiteral() reads an IPv6 zone and leaves it out of the reverse name", () => {
+  const ip = parseScopedIpLiteral("fe80::1%lo")!;
+  assert.deepEqual([ip.family, ip.text, ip.zone], [6, "fe80::1%lo", "lo"]);
+  assert.equal(reverseNameOf(ip), reverseName("fe80::1"));
+  assert.equal(reverseName("[fe80::0:1%eth0.100]"), reverseName("fe80::1"));
+  assert.equal(parseScopedIpLiteral("127.0.0.1")?.text, "127.0.0.1");
+  for (const bad of ["127.0.0.1%lo", "fe80::1%", "fe80::1%a b", "fe80::1%%x", "host%lo"]) {
+    assert.equal(parseScopedIpLiteral(bad), undefined, bad);
+  }
 });
 
 test("dnsStatusExitCode() is 1 for NXDOMAIN and NODATA, 3 for failures and timeouts", () => {

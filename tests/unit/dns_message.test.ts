@@ -170,3 +170,100 @@ test("encodeQuery() names round-trip through dns-packet for random labels", () =
     { numRuns: 300 },
   );
 });
+
+// Bounds on hostile replies: lengths, pointers, decoded work, record data, OPT.
+
+const header = (qd: number, an: number, ar = 0, flags = 0x8180) =>
+  new Uint8Array([0, 1, flags >> 8, flags & 0xff, 0, qd, an >> 8, an & 0xff, 0, 0, 0, ar]);
+const name = (...lengths: number[]) =>
+  Buffer.concat([
+    ...lengths.map((n) => Buffer.from([n, ...Buffer.from("x".repeat(n))])),
+    Buffer.from([0]),
+  ]);
+const question = (wire: Uint8Array) => Buffer.concat([wire, Buffer.from([0, 1, 0, 1])]);
+const record = (type: number, data: number[], cls = 1) =>
+  Buffer.from([0xc0, 12, 0, type, cls >> 8, cls & 0xff, 0, 0, 0, 60, 0, data.length, ...data]);
+const formatError = (pattern: RegExp) => (e: unknown) =>
+  e instanceof DnsFormatError && pattern.test(e.message);
+
+test("decodeMessage() takes a 255-octet name and rejects a 256-octet one", () => {
+  const ok = decodeMessage(Buffer.concat([header(1, 0), question(name(63, 63, 63, 61))]));
+  assert.equal(ok.questions[0].name.length, 253);
+  assert.throws(
+    () => decodeMessage(Buffer.concat([header(1, 0), question(name(63, 63, 63, 62))])),
+    formatError(/a name is longer than 255 octets/),
+  );
+});
+
+test("decodeMessage() follows 127 compression pointers in a name and no more", () => {
+  const chain = (pointers: number) => {
+    const out = [...header(1, 0)];
+    for (let i = 0; i < pointers; i++) {
+      const next = 12 + 2 * (i + 1);
+      out.push(0xc0 | (next >> 8), next & 0xff);
+    }
+    out.push(0, 0, 1, 0, 1); // the root name, type A, class IN
+    return new Uint8Array(out);
+  };
+  assert.equal(decodeMessage(chain(127)).questions[0].name, ".");
+  assert.throws(() => decodeMessage(chain(128)), formatError(/more than 127 compression pointers/));
+});
+
+test("decodeMessage() stops a message whose names cost more than 512 KiB to decode", () => {
+  // 2,200 records owned by a 250-octet name: 550,000 octets of names in a 35 KB message.
+  const owner = name(49, 49, 49, 49, 49);
+  const first = Buffer.concat([owner, Buffer.from([0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 1, 2, 3, 4])]);
+  const pointer = [0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 1, 2, 3, 4];
+  const bomb = (records: number) =>
+    Buffer.concat([
+      header(0, records),
+      first,
+      ...Array.from({ length: records - 1 }, () => Buffer.from(pointer)),
+    ]);
+  assert.equal(decodeMessage(bomb(2000)).answers.length, 2000);
+  assert.throws(() => decodeMessage(bomb(2200)), formatError(/more than 524288 octets/));
+});
+
+test("decodeMessage() rejects record data of the wrong length for its type", () => {
+  const reply = (...records: Uint8Array[]) =>
+    Buffer.concat([header(1, records.length), question(name(1)), ...records]);
+  const cases: [Uint8Array, RegExp][] = [
+    [record(1, [1, 2, 3]), /A record of "x" has 3 octets of data, expected 4/],
+    [record(1, [1, 2, 3, 4, 5]), /A record of "x" has 5 octets of data, expected 4/],
+    [record(28, [1, 2, 3, 4]), /AAAA record of "x" has 4 octets of data, expected 16/],
+    [record(15, [0]), /MX record of "x" has 1 octet of data, at least 3 expected/],
+    [record(5, [0, 9]), /CNAME record of "x" has 2 octets of data but its fields take 1/],
+  ];
+  for (const [bad, pattern] of cases) {
+    assert.throws(() => decodeMessage(reply(bad)), formatError(pattern), String(pattern));
+  }
+  // A name running on past its record's data (into the next record's owner name).
+  assert.throws(
+    () => decodeMessage(reply(record(5, [1, 0x78]), record(1, [1, 2, 3, 4]))),
+    formatError(/CNAME record of "x" has 2 octets of data but its fields take 4/),
+  );
+  assert.throws(
+    () => decodeMessage(reply(record(16, [5, 0x61]), record(1, [1, 2, 3, 4]))),
+    formatError(/TXT record of "x" has 2 octets of data but its fields take 6/),
+  );
+  assert.equal(decodeMessage(reply(record(1, [1, 2, 3, 4]))).answers[0].data, "1.2.3.4");
+});
+
+test("decodeMessage() keeps the data of other classes raw, with the class named", () => {
+  const m = decodeMessage(
+    Buffer.concat([header(1, 1), question(name(1)), record(1, [1, 2, 3], 3)]),
+  );
+  assert.equal(m.answers[0].class, "CH");
+  assert.deepEqual([...(m.answers[0].data as Uint8Array)], [1, 2, 3]);
+});
+
+test("decodeMessage() adds the OPT record's extended rcode to the header's", () => {
+  const opt = (extended: number) => Buffer.from([0, 0, 41, 0x04, 0xd0, extended, 0, 0, 0, 0, 0]);
+  const reply = (rcode: number, ...opts: Uint8Array[]) =>
+    Buffer.concat([header(1, 0, opts.length, 0x8180 | rcode), question(name(1)), ...opts]);
+  assert.equal(decodeMessage(reply(0, opt(1))).rcode, "BADVERS");
+  assert.equal(decodeMessage(reply(7, opt(1))).rcode, "BADCOOKIE");
+  assert.equal(decodeMessage(reply(3, opt(0))).rcode, "NXDOMAIN");
+  assert.equal(decodeMessage(reply(15)).rcode, "RCODE15");
+  assert.throws(() => decodeMessage(reply(0, opt(0), opt(0))), formatError(/2 OPT records/));
+});

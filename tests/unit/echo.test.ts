@@ -17,8 +17,13 @@ import {
 } from "../../lib/core/echo_test.ts";
 import { InputError } from "../../lib/core/errors.ts";
 import { parseByteSize } from "../../lib/core/parse_size.ts";
-import { sessionLine, totalsText } from "../../lib/output/views/echo_view.ts";
+import { echoTestView, sessionLine, totalsText } from "../../lib/output/views/echo_view.ts";
 import { plainStyle } from "../../lib/output/style.ts";
+
+/** Whether `text` holds ESC, BEL or a bidi override raw (as a terminal would act on them). */
+function rawControls(text: string): boolean {
+  return ["\x1b", "\x07", "\u202e"].some((c) => text.includes(c));
+}
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -187,6 +192,8 @@ test("the per-connection line names peer, end, bytes each way and duration", () 
     bytesOut: 10,
     protocolErrors: 0,
     idleTimeouts: 0,
+    stalled: 0,
+    evicted: 0,
     uptimeMs: 500,
   });
   assert.equal(
@@ -194,6 +201,65 @@ test("the per-connection line names peer, end, bytes each way and duration", () 
     "totals: 2 connections (peak 2, 1 rejected); 1 datagram from 1 UDP peer; 10 B in, 10 B out; " +
       "up 500 ms\n",
   );
+});
+
+test("the totals name stalled and evicted clients and the datagrams the kernel dropped", () => {
+  const totals = totalsText({
+    type: "summary",
+    connections: 5,
+    rejected: 0,
+    peakConnections: 4,
+    datagrams: 100,
+    udpPeers: 2,
+    bytesIn: 10,
+    bytesOut: 10,
+    protocolErrors: 0,
+    idleTimeouts: 0,
+    stalled: 1,
+    evicted: 2,
+    uptimeMs: 500,
+    udpDrops: 7,
+  });
+  assert.match(
+    totals,
+    /; 1 stalled; 2 evicted; 7 datagrams dropped by the kernel \(receive buffer full\);/,
+  );
+});
+
+test("peer-controlled text in echo serve and echo test lines is escaped for the terminal", () => {
+  const clear = "\x1b[2J\x1b]0;pwned\x07\u202e";
+  const line = sessionLine({
+    type: "connection",
+    transport: "unix",
+    peer: `/tmp/${clear}`,
+    bytesIn: 0,
+    bytesOut: 0,
+    messages: 0,
+    durationMs: 1,
+    end: "protocol-error",
+    error: `bad header ${clear}`,
+  }, plainStyle);
+  assert.ok(!rawControls(line), JSON.stringify(line));
+  assert.match(line, /bad header \\e\[2J\\e\]0;pwned\\x07\\u\{202e\}/);
+  const human = echoTestView.human({
+    target: "127.0.0.1:7",
+    transport: "tcp",
+    pattern: "ping-pong",
+    framed: true,
+    connections: 1,
+    size: 64,
+    messagesSent: 1,
+    messagesVerified: 0,
+    bytesSent: 64,
+    bytesVerified: 0,
+    seconds: 0.01,
+    messagesPerSecond: 0,
+    mbPerSecond: 0,
+    rtt: null,
+    error: `server reported: ${clear}`,
+  }, plainStyle);
+  assert.ok(!rawControls(human), JSON.stringify(human));
+  assert.match(human, /error: server reported: \\e\[2J/);
 });
 
 test("firstDifference() compares word by word when aligned and still finds the exact byte", () => {

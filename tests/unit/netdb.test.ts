@@ -76,8 +76,23 @@ test("lookupProtocol() lists every entry of a number, the first being getprotoby
   const entries = parseProtocols("ip 0 IP # x\nhopopt 0 HOPOPT\ntcp 6 TCP\nbad x\n");
   assert.deepEqual(lookupProtocol(entries, "x", "0").entries.map((e) => e.name), ["ip", "hopopt"]);
   assert.deepEqual(findProtocols(entries, { name: "TCP" }).map((e) => e.number), [6]);
-  assert.throws(() => lookupProtocol(entries, "x", "256"), InputError);
+  assert.throws(() => lookupProtocol(entries, "x", "65536"), InputError);
+  assert.throws(() => lookupProtocol(entries, "x", "256"), NegativeError);
   assert.throws(() => lookupProtocol(entries, "x", "sctp"), NegativeError);
+});
+
+test("protocol numbers go up to 65535, as netbase's mptcp 262 needs", () => {
+  const entries = parseProtocols("tcp 6 TCP\nmptcp 262 MPTCP\nbig 65535\ntoo-big 65536\n");
+  assert.deepEqual(entries.map((e) => e.name), ["tcp", "mptcp", "big"]);
+  assert.equal(lookupProtocol(entries, "x", "mptcp").entries[0].number, 262);
+  assert.equal(lookupProtocol(entries, "x", "262").entries[0].name, "mptcp");
+  assert.equal(lookupProtocol(entries, "x", "65535").entries[0].name, "big");
+  assert.throws(() => lookupProtocol(entries, "x", "65536"), /"65536" is out of range/);
+});
+
+test("the embedded protocols table holds netbase's mptcp 262", () => {
+  const found = lookupProtocol(PROTOCOLS, "embedded", "mptcp").entries;
+  assert.deepEqual(found, [{ name: "mptcp", number: 262, aliases: ["MPTCP"] }]);
 });
 
 const haveFiles = existsSync("/etc/services") && existsSync("/etc/protocols");

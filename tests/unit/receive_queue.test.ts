@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ReceiveQueue } from "../../lib/net/receive_queue.ts";
-import { NetError } from "../../lib/net/types.ts";
+import { NetError, RECEIVE_HIGH_WATER } from "../../lib/net/types.ts";
 
 function flow() {
   const calls: string[] = [];
@@ -21,16 +21,21 @@ test("ReceiveQueue read() splits and joins chunks in order; readChunk() hands a 
   assert.equal(await q.readChunk(), null);
 });
 
-test("ReceiveQueue pauses its socket past 1 MiB unread and resumes once read below it", async () => {
+test("ReceiveQueue pauses its socket at RECEIVE_HIGH_WATER unread and resumes once read below it", async () => {
+  assert.ok(RECEIVE_HIGH_WATER <= 256 * 1024, "a never-reading peer costs little");
   const f = flow();
   const q = new ReceiveQueue(f);
-  q.push(new Uint8Array(700_000));
+  const half = RECEIVE_HIGH_WATER / 2 + 100;
+  q.push(new Uint8Array(half));
   assert.deepEqual(f.calls, []);
-  q.push(new Uint8Array(700_000));
+  assert.equal(q.queued, half);
+  q.push(new Uint8Array(half));
   q.push(new Uint8Array(10));
   assert.deepEqual(f.calls, ["pause"], "paused once");
+  assert.equal(q.queued, 2 * half + 10);
   await q.readChunk();
   assert.deepEqual(f.calls, ["pause", "resume"]);
+  assert.equal(q.queued, half + 10);
 });
 
 test("ReceiveQueue delivers queued bytes before a failure, then rejects with it", async () => {
@@ -68,4 +73,23 @@ test("ReceiveQueue settles a waiting read() with the bytes pushed, and a waiting
   const failing = q.read(buffer);
   q.end(new NetError("ECONNRESET", "read", "127.0.0.1:1"));
   await assert.rejects(failing, (e: unknown) => (e as NetError).code === "ECONNRESET");
+});
+
+test("ReceiveQueue hold() pauses however little is queued, and lets go only below the high-water mark", async () => {
+  const f = flow();
+  const q = new ReceiveQueue(f);
+  q.push(new Uint8Array(10));
+  q.hold(true);
+  assert.deepEqual(f.calls, ["pause"], "held with 10 bytes queued");
+  q.hold(true);
+  await q.readChunk();
+  assert.deepEqual(f.calls, ["pause"], "reading does not resume a held socket");
+  q.hold(false);
+  assert.deepEqual(f.calls, ["pause", "resume"]);
+  q.push(new Uint8Array(RECEIVE_HIGH_WATER));
+  q.hold(true);
+  q.hold(false);
+  assert.deepEqual(f.calls, ["pause", "resume", "pause"], "still paused: too much unread");
+  await q.readChunk();
+  assert.deepEqual(f.calls, ["pause", "resume", "pause", "resume"]);
 });

@@ -12,6 +12,7 @@ import {
   ReceiverMachine,
   type ReceiveSummary,
   sendExitCode,
+  sendOutcome,
   type SendSummary,
   verifyReceived,
 } from "../../lib/core/transfer.ts";
@@ -229,4 +230,98 @@ test("sendExitCode() and receiveExitCode(): refused beats failed, all good is 0"
 test("megabytesPerSecond() uses 10^6-byte megabytes and is 0 for no time", () => {
   assert.equal(megabytesPerSecond(10_000_000, 2), 5);
   assert.equal(megabytesPerSecond(5, 0), 0);
+});
+
+test("ack frames carry failed only when set, and parseAck() keeps it for refusals only", () => {
+  const failed = ackFrameHeader({ ok: false, name: "f", error: "cannot write", failed: true });
+  assert.deepEqual(failed, { size: 0, ok: false, name: "f", error: "cannot write", failed: true });
+  assert.deepEqual(parseAck(failed), { ok: false, name: "f", error: "cannot write", failed: true });
+  assert.deepEqual(ackFrameHeader({ ok: false, name: "f", error: "no", failed: false }), {
+    size: 0,
+    ok: false,
+    name: "f",
+    error: "no",
+  });
+  assert.deepEqual(parseAck({ size: 0, ok: true, name: "f", failed: true }), {
+    ok: true,
+    name: "f",
+  });
+  assert.equal(parseAck({ size: 0, ok: false, name: "f", failed: "yes" }), undefined);
+});
+
+test("ReceiverMachine.eof() inside a file says how many of how many bytes arrived", () => {
+  const m = new ReceiverMachine(100);
+  const whole = encodeFrame(header({ size: 10 }), new Uint8Array(10));
+  run(m, whole.subarray(0, whole.length - 7));
+  assert.equal(m.receiving, "f.bin");
+  assert.deepEqual(m.eof(), {
+    type: "abort",
+    name: "f.bin",
+    reason: "connection closed after 3 of 10 bytes",
+  });
+  assert.equal(m.receiving, "");
+});
+
+test("ReceiverMachine.refuse() with failed marks the answer as an operational failure", () => {
+  const m = new ReceiverMachine(100);
+  run(m, encodeFrameHead(header(), 3));
+  assert.deepEqual(m.refuse("cannot write: no space left on device (ENOSPC)", true), {
+    type: "ack",
+    ack: {
+      ok: false,
+      name: "f.bin",
+      error: "cannot write: no space left on device (ENOSPC)",
+      failed: true,
+    },
+    close: false,
+  });
+});
+
+test("sendOutcome() tells verified, refused and failed apart, failed answers included", () => {
+  const ok = { ok: true, name: "f" };
+  assert.deepEqual(sendOutcome({ ack: ok, sent: true }), { status: "verified" });
+  assert.deepEqual(
+    sendOutcome({ ack: { ok: false, name: "f", error: "already exists" }, sent: true }),
+    {
+      status: "refused",
+      error: "already exists",
+    },
+  );
+  assert.deepEqual(
+    sendOutcome({
+      ack: { ok: false, name: "f", error: "cannot write: disk", failed: true },
+      sent: true,
+    }),
+    { status: "failed", error: "cannot write: disk" },
+  );
+  assert.deepEqual(sendOutcome({ ack: null, sent: true, failure: "connection reset" }), {
+    status: "failed",
+    error: "connection reset",
+  });
+  assert.deepEqual(sendOutcome({ ack: null, sent: false, failure: "the receiver closed" }), {
+    status: "failed",
+    error: "not sent: the receiver closed",
+  });
+});
+
+test("sendOutcome() reports a file send could not finish with the receiver's count added", () => {
+  const local = 'cannot send "big": the file shrank while it was sent, after 5 of 9 bytes';
+  const cut = {
+    ok: false,
+    name: "big",
+    error: "connection closed after 5 of 9 bytes",
+    failed: true,
+  };
+  assert.deepEqual(sendOutcome({ ack: cut, sent: true, localError: local }), {
+    status: "failed",
+    error: `${local}; the receiver: connection closed after 5 of 9 bytes`,
+  });
+  assert.deepEqual(sendOutcome({ ack: null, sent: true, localError: local }), {
+    status: "failed",
+    error: `${local}; the receiver did not answer`,
+  });
+  assert.deepEqual(sendOutcome({ ack: null, sent: false, localError: "cannot read" }), {
+    status: "failed",
+    error: "cannot read",
+  });
 });

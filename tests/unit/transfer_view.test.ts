@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
+  describeStall,
   formatByteCount,
   formatDurationSetting,
   formatMs,
@@ -81,4 +82,65 @@ test("send and receive summaries read as one line and map to exit codes", () => 
     "3 saved, 0 refused, 0 failed (3.00 kB from 3 senders)\n",
   );
   assert.equal(receiveView.exitCode!(r), 0);
+});
+
+/** Control, C1, bidi and separator characters that must never reach a terminal raw. */
+// deno-lint-ignore no-control-regex
+const RAW = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/;
+
+test("sendView shows a receiver's error text and odd names escaped, never raw", () => {
+  const line = sendView.item({
+    path: "x",
+    name: "inv\u202eoice\u0085",
+    size: 1,
+    sha256: "",
+    status: "refused",
+    error: "\x1b]0;pwned\x07\x1b[2J\u009b31m\u2066x\r\nnext",
+    seconds: 0,
+    mbPerSecond: 0,
+  }, plainStyle);
+  assert.ok(!RAW.test(line.slice(0, -1)), JSON.stringify(line));
+  assert.equal(
+    line,
+    'refused   "inv\\u202eoice\\u0085"  1 B  ' +
+      "\\e]0;pwned\\x07\\e[2J\\x9b31m\\u{2066}x\\r\\nnext\n",
+  );
+});
+
+test("receiveView escapes what a sender controls: the name, the peer label, the error", () => {
+  const line = receiveView.item({
+    name: "a\u2028b",
+    peer: "/tmp/\x1b[31mred.sock",
+    status: "failed",
+    size: 3,
+    error: "protocol error: \x1bc",
+    seconds: 0,
+    mbPerSecond: 0,
+  }, plainStyle);
+  assert.ok(!RAW.test(line.slice(0, -1)), JSON.stringify(line));
+  assert.equal(
+    line,
+    'failed   "a\\u2028b"  3 B  from /tmp/\\e[31mred.sock  protocol error: \\ec\n',
+  );
+});
+
+test("describeStall() says which bound a cut sender missed, with the limits as set", () => {
+  assert.equal(
+    describeStall({ kind: "header", afterFile: false, limitMs: 10_000 }),
+    "too slow: no complete file header within 10s of connecting",
+  );
+  assert.equal(
+    describeStall({ kind: "header", afterFile: true, limitMs: 1500 }),
+    "too slow: no complete file header within 1.5s of the previous file",
+  );
+  assert.equal(describeStall({ kind: "idle", limitMs: 30_000 }), "idle for 30s");
+  assert.equal(
+    describeStall({
+      kind: "slow",
+      bytesPerSecond: 312.7,
+      minBytesPerSecond: 1024,
+      windowMs: 10_000,
+    }),
+    "too slow: 312 B/s over the last 10s, at least 1024 B/s needed",
+  );
 });

@@ -1,5 +1,6 @@
 import type { ListeningRecord, ServeTotals, SessionRecord } from "../../core/echo_serve.ts";
 import { echoTestExitCode, type EchoTestResult } from "../../core/echo_test.ts";
+import { escapeTerminal } from "../../core/terminal_text.ts";
 import { formatAddress } from "../../net/types.ts";
 import type { View } from "../emit.ts";
 import type { Style } from "../style.ts";
@@ -30,12 +31,14 @@ export function listeningLine(record: ListeningRecord): string {
   }\n`;
 }
 
-/** The stderr line for a finished client session. */
+/** The stderr line for a finished client session (the peer's text escaped for the terminal). */
 export function sessionLine(record: SessionRecord, style: Style): string {
   const end = record.end === "closed" ? record.end : style.yellow(record.end);
-  const error = record.error ? `: ${record.error}` : "";
+  const error = record.error ? `: ${escapeTerminal(record.error)}` : "";
   const unit = record.transport === "udp" ? "datagram" : "message";
-  return `${record.transport} ${record.peer} ${end}${error}; ${formatBytes(record.bytesIn)} in, ` +
+  return `${record.transport} ${escapeTerminal(record.peer)} ${end}${error}; ${
+    formatBytes(record.bytesIn)
+  } in, ` +
     `${formatBytes(record.bytesOut)} out, ${record.messages} ${unit}${
       record.messages === 1 ? "" : "s"
     }, ${formatDuration(record.durationMs)}\n`;
@@ -52,6 +55,11 @@ export function totalsText(totals: ServeTotals): string {
   ];
   if (totals.protocolErrors) parts.push(`${totals.protocolErrors} protocol errors`);
   if (totals.idleTimeouts) parts.push(`${totals.idleTimeouts} idle timeouts`);
+  if (totals.stalled) parts.push(`${totals.stalled} stalled`);
+  if (totals.evicted) parts.push(`${totals.evicted} evicted`);
+  if (totals.udpDrops) {
+    parts.push(`${totals.udpDrops} datagrams dropped by the kernel (receive buffer full)`);
+  }
   return `totals: ${parts.join("; ")}; up ${formatDuration(totals.uptimeMs)}\n`;
 }
 
@@ -106,7 +114,7 @@ export const echoTestView: View<EchoTestResult> = {
           `(sent ${hexByte(m.expected)}, got ${hexByte(m.actual)})`,
       ));
     }
-    if (r.error) lines.push(style.red(`error: ${r.error}`));
+    if (r.error) lines.push(style.red(`error: ${escapeTerminal(r.error)}`));
     if (r.interrupted) lines.push(style.yellow("interrupted"));
     return lines.join("\n") + "\n";
   },

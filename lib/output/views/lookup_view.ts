@@ -1,3 +1,8 @@
+/**
+ * The human and stream views of `resolve` and `reverse`. Names, addresses and reasons can come
+ * from a DNS reply or a hosts file, so each goes through escapeTerminal before it is shown.
+ * @module
+ */
 import {
   type AddressAnswer,
   formatMs,
@@ -8,6 +13,7 @@ import {
   type ReverseItem,
   summaryExitCode,
 } from "../../core/name_lookup.ts";
+import { escapeTerminal as t } from "../../core/terminal_text.ts";
 import type { StreamView } from "../emit.ts";
 import type { Style } from "../style.ts";
 
@@ -23,11 +29,12 @@ function failureText(status: LookupStatus, reason: string | undefined, style: St
   const word = status === "timeout" || status === "failure"
     ? style.red(STATUS_WORDS[status])
     : style.yellow(STATUS_WORDS[status]);
-  return reason ? `${word}: ${reason}` : word;
+  return reason ? `${word}: ${t(reason)}` : word;
 }
 
 const family = (f: 4 | 6) => (f === 4 ? "IPv4" : "IPv6");
-const list = (items: readonly string[] | undefined) => items?.length ? items.join(", ") : "-";
+const list = (items: readonly string[] | undefined) =>
+  items?.length ? items.map(t).join(", ") : "-";
 
 function ttlText(ttl: number | undefined): string {
   return ttl === undefined ? "" : `  ttl ${ttl}`;
@@ -39,8 +46,8 @@ function answerLine(answer: NameAnswer, style: Style): string {
   if (answer.status !== "ok") {
     return `${failureText(answer.status, answer.reason, style)}  ${time}`;
   }
-  const addresses = answer.addresses.map((a) => a.address).join(", ");
-  return `${addresses}  ${style.dim(answer.from)}  ${time}`;
+  const addresses = answer.addresses.map((a) => t(a.address)).join(", ");
+  return `${addresses}  ${style.dim(t(answer.from))}  ${time}`;
 }
 
 function exBlock(answer: NameAnswer, indent: string, style: Style): string {
@@ -48,10 +55,10 @@ function exBlock(answer: NameAnswer, indent: string, style: Style): string {
     return `${indent}${failureText(answer.status, answer.reason, style)}  ` +
       `${style.dim(formatMs(answer.timeMs))}\n`;
   }
-  return `${indent}canonical name  ${answer.canonicalName ?? "-"}\n` +
+  return `${indent}canonical name  ${t(answer.canonicalName ?? "-")}\n` +
     `${indent}aliases         ${list(answer.aliases)}\n` +
     `${indent}addresses       ${list(answer.addresses.map((a) => a.address))}\n` +
-    `${indent}from            ${answer.from}  ${style.dim(formatMs(answer.timeMs))}\n`;
+    `${indent}from            ${t(answer.from)}  ${style.dim(formatMs(answer.timeMs))}\n`;
 }
 
 function agreement(agree: boolean | undefined, style: Style): string {
@@ -63,7 +70,7 @@ function agreement(agree: boolean | undefined, style: Style): string {
 
 /** Human text of one `resolve` item. `single`: the only name (then `--first` prints just it). */
 export function resolveItemText(item: ResolveItem, single: boolean, style: Style): string {
-  const name = style.bold(item.name);
+  const name = style.bold(t(item.name));
   if (item.answers.length > 1) {
     const width = Math.max(...item.answers.map((a) => a.source.length));
     if (item.mode === "ex") {
@@ -78,13 +85,13 @@ export function resolveItemText(item: ResolveItem, single: boolean, style: Style
   const answer = item.answers[0];
   if (item.mode === "ex") return `${name}\n${exBlock(answer, "  ", style)}`;
   if (item.mode === "first" && answer.status === "ok") {
-    const address = answer.addresses[0].address;
-    return single ? `${address}\n` : `${item.name}  ${address}\n`;
+    const address = t(answer.addresses[0].address);
+    return single ? `${address}\n` : `${t(item.name)}  ${address}\n`;
   }
   if (answer.status !== "ok") return `${name}  ${answerLine(answer, style)}\n`;
   return answer.addresses.map((a) =>
-    `${name}  ${a.address}  ${family(a.family)}  ${
-      style.dim(a.line !== undefined && answer.file ? `${answer.file}:${a.line}` : answer.from)
+    `${name}  ${t(a.address)}  ${family(a.family)}  ${
+      style.dim(t(a.line !== undefined && answer.file ? `${answer.file}:${a.line}` : answer.from))
     }${ttlText(a.ttl)}  ` +
     `${style.dim(formatMs(answer.timeMs))}\n`
   ).join("");
@@ -93,14 +100,15 @@ export function resolveItemText(item: ResolveItem, single: boolean, style: Style
 function reverseAnswerLine(answer: AddressAnswer, style: Style): string {
   const time = style.dim(formatMs(answer.timeMs));
   if (answer.status !== "ok") return `${failureText(answer.status, answer.reason, style)}  ${time}`;
-  const aliases = answer.aliases.length ? `  aliases ${answer.aliases.join(", ")}` : "";
-  return `${answer.hostname}${aliases}  ${style.dim(answer.from)}${ttlText(answer.ttl)}  ${time}`;
+  const aliases = answer.aliases.length ? `  aliases ${list(answer.aliases)}` : "";
+  return `${t(answer.hostname ?? "")}${aliases}  ${style.dim(t(answer.from))}` +
+    `${ttlText(answer.ttl)}  ${time}`;
 }
 
 /** Human text of one `reverse` item. */
 export function reverseItemText(item: ReverseItem, style: Style): string {
-  const head = style.bold(item.query) +
-    (item.address && item.address !== item.query ? ` (${item.address})` : "");
+  const head = style.bold(t(item.query)) +
+    (item.address && item.address !== item.query ? ` (${t(item.address)})` : "");
   if (item.answers.length === 0) {
     return `${head}  ${failureText(item.status, item.reason, style)}\n`;
   }

@@ -1,3 +1,5 @@
+import type { Stall } from "../../core/progress_rule.ts";
+import { escapeTerminal, quoteForTerminal } from "../../core/terminal_text.ts";
 import type { ReceivedFile, ReceiveSummary, SendSummary, SentFile } from "../../core/transfer.ts";
 import { receiveExitCode, sendExitCode } from "../../core/transfer.ts";
 import type { StreamView } from "../emit.ts";
@@ -56,7 +58,11 @@ export function formatProgress(p: Progress): string {
 
 const shortHash = (sha256?: string) => sha256 ? `sha256 ${sha256.slice(0, 12)}…` : "";
 
-/** Human view of `send`: one line per file, then the totals and the rate. */
+/**
+ * Human view of `send`: one line per file, then the totals and the rate. The receiver's error
+ * text is shown through `escapeTerminal` (and names quoted with `quoteForTerminal`), so nothing a
+ * peer says can act on the terminal; `--json` keeps both exact.
+ */
 export const sendView: StreamView<SentFile, SendSummary> = {
   item(file: SentFile, style: Style) {
     const status = file.status === "verified"
@@ -66,8 +72,8 @@ export const sendView: StreamView<SentFile, SendSummary> = {
       : style.red("failed  ");
     const detail = file.status === "verified"
       ? `${shortHash(file.sha256)}  ${file.mbPerSecond.toFixed(1)} MB/s`
-      : file.error ?? "";
-    return `${status}  ${JSON.stringify(file.name)}  ${formatByteCount(file.size)}  ${detail}\n`;
+      : escapeTerminal(file.error ?? "");
+    return `${status}  ${quoteForTerminal(file.name)}  ${formatByteCount(file.size)}  ${detail}\n`;
   },
   summary(s: SendSummary, style: Style) {
     const verdict = s.verified === s.total ? style.green(`all ${s.total} verified`) : style.red(
@@ -81,7 +87,10 @@ export const sendView: StreamView<SentFile, SendSummary> = {
   exitCode: sendExitCode,
 };
 
-/** Human view of `receive`: one line per file as it is settled, then the totals. */
+/**
+ * Human view of `receive`: one line per file as it is settled, then the totals. Names, peers and
+ * error text can come from the sender: they are quoted or escaped for the terminal.
+ */
 export const receiveView: StreamView<ReceivedFile, ReceiveSummary> = {
   item(file: ReceivedFile, style: Style) {
     const status = file.status === "saved"
@@ -91,9 +100,9 @@ export const receiveView: StreamView<ReceivedFile, ReceiveSummary> = {
       : style.red("failed ");
     const detail = file.status === "saved"
       ? `${shortHash(file.sha256)}  ${file.mbPerSecond.toFixed(1)} MB/s`
-      : file.error ?? "";
-    return `${status}  ${JSON.stringify(file.name)}  ${formatByteCount(file.size)}  ` +
-      `from ${file.peer}  ${detail}\n`;
+      : escapeTerminal(file.error ?? "");
+    return `${status}  ${quoteForTerminal(file.name)}  ${formatByteCount(file.size)}  ` +
+      `from ${escapeTerminal(file.peer)}  ${detail}\n`;
   },
   summary(s: ReceiveSummary) {
     return `${s.saved} saved, ${s.refused} refused, ${s.failed} failed ` +
@@ -108,4 +117,21 @@ export function formatDurationSetting(ms: number): string {
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   if (ms % 1000 === 0 || ms >= 1000) return `${ms / 1000}s`;
   return `${ms}ms`;
+}
+
+/**
+ * Why a sender was cut, for its answer and the report: `no complete file header within 10s of
+ * connecting`, `idle for 30s`, `too slow: 312 B/s over the last 10s, at least 1024 B/s needed`.
+ */
+export function describeStall(stall: Stall): string {
+  switch (stall.kind) {
+    case "header":
+      return `too slow: no complete file header within ${formatDurationSetting(stall.limitMs)} ` +
+        `of ${stall.afterFile ? "the previous file" : "connecting"}`;
+    case "idle":
+      return `idle for ${formatDurationSetting(stall.limitMs)}`;
+    case "slow":
+      return `too slow: ${Math.floor(stall.bytesPerSecond)} B/s over the last ` +
+        `${formatDurationSetting(stall.windowMs)}, at least ${stall.minBytesPerSecond} B/s needed`;
+  }
 }
