@@ -1,0 +1,81 @@
+/**
+ * The one formatter per unit that people see: byte counts, durations and rates. Every view
+ * formats through these, so a size or a time reads the same in every command.
+ * @module
+ */
+
+const BYTE_UNITS = ["kB", "MB", "GB", "TB", "PB"];
+
+/**
+ * A byte count in powers of 1000 with three significant digits: `512 B`, `1.50 kB`,
+ * `10.0 MB`, `107 MB`, `1.07 GB`.
+ *
+ * @example
+ * ```ts
+ * import { formatBytes } from "./units.ts";
+ * formatBytes(1_500); // "1.50 kB"
+ * ```
+ */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return `${bytes} B`;
+  if (Math.abs(bytes) < 1000) return `${Math.round(bytes)} B`;
+  let value = bytes / 1000;
+  let unit = 0;
+  while (Math.abs(value) >= 999.5 && unit < BYTE_UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${threeDigits(value)} ${BYTE_UNITS[unit]}`;
+}
+
+/**
+ * A rate in bytes per second, as {@link formatBytes} with `/s`: `326 MB/s`.
+ *
+ * @example
+ * ```ts
+ * import { formatRate } from "./units.ts";
+ * formatRate(326_100_000); // "326 MB/s"
+ * ```
+ */
+export function formatRate(bytesPerSecond: number): string {
+  return `${formatBytes(bytesPerSecond)}/s`;
+}
+
+/**
+ * A measured duration: `0.42 ms`, `12.3 ms`, `850 ms`, `1.52 s`, `12.3 s`, `2 min 5 s`.
+ *
+ * @example
+ * ```ts
+ * import { formatDuration } from "./units.ts";
+ * formatDuration(1520); // "1.52 s"
+ * ```
+ */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return `${ms} ms`;
+  if (ms < 1000) return `${ms < 100 ? threeDigits(ms) : Math.round(ms)} ms`;
+  if (ms < 60_000) return `${threeDigits(ms / 1000)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${Math.round((ms - minutes * 60_000) / 1000)} s`;
+}
+
+/**
+ * A duration setting as a user would type it back: `150ms`, `2s`, `1.5s`, `5m`.
+ *
+ * @example
+ * ```ts
+ * import { formatDurationSetting } from "./units.ts";
+ * formatDurationSetting(30_000); // "30s"
+ * ```
+ */
+export function formatDurationSetting(ms: number): string {
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms >= 1000 && ms % 1 === 0) return `${Number((ms / 1000).toFixed(3))}s`;
+  return `${Number(ms.toFixed(3))}ms`;
+}
+
+function threeDigits(value: number): string {
+  const abs = Math.abs(value);
+  if (abs >= 100) return value.toFixed(0);
+  if (abs >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
