@@ -1,5 +1,6 @@
 import { buildCommand } from "@stricli/core";
 import { InputError, quote } from "../core/errors.ts";
+import { documented } from "./documented.ts";
 import { jsonFlag } from "./flags.ts";
 
 /** Parses `--proto`: a protocol name as the services file spells it (tcp, udp, sctp, …). */
@@ -12,7 +13,7 @@ function parseProtoName(text: string): string {
 
 /** `service NAME|PORT [--proto P]`: getservbyname / getservbyport. */
 export const serviceCommand = buildCommand({
-  loader: async () => (await import("./netdb_run.ts")).serviceCommand,
+  loader: async () => documented("service", (await import("./netdb_run.ts")).serviceCommand),
   parameters: {
     flags: {
       ...jsonFlag,
@@ -49,7 +50,7 @@ export const serviceCommand = buildCommand({
 
 /** `proto NAME|NUMBER`: getprotobyname / getprotobynumber. */
 export const protoCommand = buildCommand({
-  loader: async () => (await import("./netdb_run.ts")).protoCommand,
+  loader: async () => documented("proto", (await import("./netdb_run.ts")).protoCommand),
   parameters: {
     flags: { ...jsonFlag },
     positional: {

@@ -1,7 +1,7 @@
 /** The `service` and `proto` commands, loaded when one of them runs. */
 import { lookupProtocol } from "../core/protocols.ts";
 import { lookupService } from "../core/services.ts";
-import { emitResult } from "../output/emit.ts";
+import { emitDocument } from "../output/document_emit.ts";
 import { outputFormat } from "../output/format.ts";
 import { protocolView, serviceView } from "../output/views/netdb_view.ts";
 import type { NetdiagContext } from "./context.ts";
@@ -21,7 +21,7 @@ export async function serviceCommand(
 ): Promise<void> {
   const format = outputFormat(flags);
   const table = await loadServices();
-  emitResult(
+  emitDocument(
     this,
     format,
     lookupService(table.entries, table.source, query, flags.proto),
@@ -37,5 +37,5 @@ export async function protoCommand(
 ): Promise<void> {
   const format = outputFormat(flags);
   const table = await loadProtocols();
-  emitResult(this, format, lookupProtocol(table.entries, table.source, query), protocolView);
+  emitDocument(this, format, lookupProtocol(table.entries, table.source, query), protocolView);
 }

@@ -57,9 +57,11 @@ for (const target of targets()) {
       const r = await runNetdiag(target, ["service", name, ...protoArgs(proto), "--json"]);
       assert.equal(r.code, 0, r.stderr);
       const doc = JSON.parse(r.stdout);
-      assert.equal(doc.source, "/etc/services");
-      assert.equal(doc.by, "name");
-      assert.equal(doc.entries[0].port, py!.byName[i], `${name} ${proto}`);
+      assert.equal(doc.command, "service");
+      assert.equal(doc.ok, true);
+      assert.equal(doc.summary.source, "/etc/services");
+      assert.equal(doc.summary.by, "name");
+      assert.equal(doc.results[0].port, py!.byName[i], `${name} ${proto}`);
     }
   });
 
@@ -76,8 +78,8 @@ for (const target of targets()) {
       const r = await runNetdiag(target, ["proto", name, "--json"]);
       assert.equal(r.code, 0, r.stderr);
       const doc = JSON.parse(r.stdout);
-      assert.equal(doc.source, "/etc/protocols");
-      assert.equal(doc.entries[0].number, py!.proto[i], name);
+      assert.equal(doc.summary.source, "/etc/protocols");
+      assert.equal(doc.results[0].number, py!.proto[i], name);
     }
   });
 
@@ -101,6 +103,23 @@ for (const target of targets()) {
       assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
       assert.match(r.stderr, /^netdiag: .*not found in /);
     }
+  });
+
+  test(`[${target}] an unknown service with --json still prints its document: ok false, exit 1`, async () => {
+    for (const [command, query] of [["service", "no-such-service"], ["proto", "no-such-proto"]]) {
+      const r = await runNetdiag(target, [command, query, "--json"]);
+      assert.equal(r.code, 1, r.stderr);
+      const doc = JSON.parse(r.stdout);
+      assert.deepEqual(
+        { command: doc.command, ok: doc.ok, exitCode: doc.exitCode, results: doc.results },
+        { command, ok: false, exitCode: 1, results: [] },
+      );
+      assert.equal(doc.error.kind, "negative");
+      assert.match(doc.error.message, /not found in /);
+      assert.match(r.stderr, /^netdiag: .*not found in /);
+    }
+    const nd = await runNetdiag(target, ["service", "no-such-service", "--ndjson"]);
+    assert.equal(nd.code, 2, "service takes no --ndjson");
   });
 
   test(`[${target}] proto finds protocol numbers past 255, as netbase lists mptcp 262`, {

@@ -1,14 +1,24 @@
 import type { ProtocolResult } from "../../core/protocols.ts";
 import type { ServiceResult } from "../../core/services.ts";
-import type { View } from "../emit.ts";
+import type { DocumentView } from "../document_emit.ts";
 
-/** Human view of `service`: one `name port/proto aliases…` line per match, like getent. */
-export const serviceView: View<ServiceResult> = {
+/**
+ * `service`: one `name port/proto aliases…` line per match, like getent; the document's
+ * results are the entries, its summary the query and the table that answered.
+ */
+export const serviceView: DocumentView<ServiceResult> = {
+  command: "service",
   human: (r) =>
     r.entries.map((e) => [e.name, `${e.port}/${e.proto}`, ...e.aliases].join(" ") + "\n").join(""),
+  parts: ({ entries, ...summary }) => ({ summary, results: entries }),
 };
 
-/** Human view of `proto`: one `name number aliases…` line per match, like getent. */
-export const protocolView: View<ProtocolResult> = {
+/**
+ * `proto`: one `name number aliases…` line per match, like getent; the document's results are
+ * the entries, its summary the query and the table that answered.
+ */
+export const protocolView: DocumentView<ProtocolResult> = {
+  command: "proto",
   human: (r) => r.entries.map((e) => [e.name, e.number, ...e.aliases].join(" ") + "\n").join(""),
+  parts: ({ entries, ...summary }) => ({ summary, results: entries }),
 };

@@ -1,0 +1,68 @@
+/**
+ * The one place a command's failure becomes its machine-readable answer: with `--json` or
+ * `--ndjson`, a command that throws (a negative answer, bad input, an operational failure)
+ * still prints its document (`ok: false`, `exitCode`, `error`) on stdout before the usual one
+ * line on stderr, so a script never has to parse stderr. The exit code comes from the error
+ * as everywhere ({@link determineExitCode}).
+ * @module
+ */
+import { errorDocument, errorLine as errorNdjsonLine } from "../output/document.ts";
+import { toJson, toNdjsonLine } from "../output/emit.ts";
+import type { NetdiagContext } from "./context.ts";
+import { determineExitCode } from "./exit.ts";
+import { errorLine } from "./text.ts";
+
+/** The flags that choose a machine-readable format. */
+interface FormatFlags {
+  readonly json?: boolean;
+  readonly ndjson?: boolean;
+}
+
+// deno-lint-ignore no-explicit-any
+type CommandFunction = (this: NetdiagContext, flags: any, ...args: any[]) => void | Promise<void>;
+
+/**
+ * Wraps a command function so that it reports its failures as a document under `--json` /
+ * `--ndjson` (see the module doc), then rethrows them for stderr and the exit code. Used in
+ * each command's loader, on the function it loads.
+ *
+ * @example
+ * ```ts ignore
+ * buildCommand({
+ *   loader: async () => documented("service", (await import("./netdb_run.ts")).serviceCommand),
+ *   …
+ * });
+ * ```
+ */
+export function documented<F extends CommandFunction>(command: string, fn: F): F {
+  const wrapped = async function (
+    this: NetdiagContext,
+    flags: FormatFlags,
+    ...args: unknown[]
+  ): Promise<void> {
+    try {
+      await fn.call(this, flags, ...args);
+    } catch (error) {
+      writeErrorDocument(this, command, flags, error);
+      throw error;
+    }
+  };
+  return wrapped as F;
+}
+
+function writeErrorDocument(
+  context: NetdiagContext,
+  command: string,
+  flags: FormatFlags,
+  error: unknown,
+): void {
+  if (!flags.json === !flags.ndjson) return; // human output, or both asked for (a usage error)
+  const code = determineExitCode(error);
+  const message = errorLine(error).replace(/^netdiag: /, "");
+  context.io.write(
+    "stdout",
+    flags.json
+      ? toJson(errorDocument(command, code, message))
+      : toNdjsonLine(errorNdjsonLine(command, code, message)),
+  );
+}
