@@ -10,6 +10,7 @@ import { errorDocument, errorLine as errorNdjsonLine } from "../output/document.
 import { toJson, toNdjsonLine } from "../output/emit.ts";
 import type { NetdiagContext } from "./context.ts";
 import { determineExitCode } from "./exit.ts";
+import { checkConflicts, type FlagConflict } from "./flag_conflicts.ts";
 import { errorLine } from "./text.ts";
 
 /** The flags that choose a machine-readable format. */
@@ -22,7 +23,8 @@ interface FormatFlags {
 type CommandFunction = (this: NetdiagContext, flags: any, ...args: any[]) => void | Promise<void>;
 
 /**
- * Wraps a command function so that it reports its failures as a document under `--json` /
+ * Wraps a command function so that it refuses the flag `conflicts` its definition declares
+ * (see lib/cli/flag_conflicts.ts) and reports its failures as a document under `--json` /
  * `--ndjson` (see the module doc), then rethrows them for stderr and the exit code. Used in
  * each command's loader, on the function it loads.
  *
@@ -34,13 +36,18 @@ type CommandFunction = (this: NetdiagContext, flags: any, ...args: any[]) => voi
  * });
  * ```
  */
-export function documented<F extends CommandFunction>(command: string, fn: F): F {
+export function documented<F extends CommandFunction>(
+  command: string,
+  fn: F,
+  conflicts: readonly FlagConflict[] = [],
+): F {
   const wrapped = async function (
     this: NetdiagContext,
     flags: FormatFlags,
     ...args: unknown[]
   ): Promise<void> {
     try {
+      checkConflicts(flags as Record<string, unknown>, conflicts);
       await fn.call(this, flags, ...args);
     } catch (error) {
       writeErrorDocument(this, command, flags, error);
