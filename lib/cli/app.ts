@@ -57,7 +57,9 @@ export const root = buildRouteMap({
 /** The netdiag application. */
 export const app = buildApplication<NetdiagContext>(root, {
   name: "netdiag",
-  versionInfo: { currentVersion: VERSION },
+  versionInfo: {
+    getCurrentVersion: async () => (await import("./version_report.ts")).versionText(VERSION),
+  },
   scanner: { caseStyle: "allow-kebab-for-camel", allowArgumentEscapeSequence: true },
   documentation: { caseStyle: "convert-camel-to-kebab" },
   localization: { text: cliText },

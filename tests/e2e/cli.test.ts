@@ -7,10 +7,16 @@ import { ROOT, runNetdiag, targets } from "../support/cli.ts";
 const version = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
 
 for (const target of targets()) {
-  test(`[${target}] --version prints package.json's version`, async () => {
+  test(`[${target}] --version prints package.json's version, how it was built and its runtime`, async () => {
     const r = await runNetdiag(target, ["--version"]);
     assert.equal(r.code, 0);
-    assert.equal(r.stdout.trim(), version);
+    const built = target === "deno" ? "source" : "[0-9a-f]{7,}(-dirty)?, \\d{4}-\\d\\d-\\d\\d";
+    const runtime = target === "deno" ? "deno" : "bun";
+    const v = version.replaceAll(".", "\\.");
+    assert.match(
+      r.stdout,
+      new RegExp(`^netdiag ${v} \\(${built}\\) ${runtime} [0-9.]+ [a-z]+-[a-z0-9]+\n$`),
+    );
   });
 
   test(`[${target}] --help lists the commands and the exit codes`, async () => {
