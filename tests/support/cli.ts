@@ -81,7 +81,13 @@ export function spawnNetdiag(
   env?: Record<string, string>,
 ): ChildProcess {
   const [cmd, argv] = commandLine(target, args);
-  return spawn(cmd, argv, { env: childEnv(env), stdio: ["pipe", "pipe", "pipe"] });
+  // Under Deno, node:child_process adds the parent's environment to `env`, so variables that
+  // must not reach netdiag are removed by `env -u` as well.
+  const unset = ["-u", "FORCE_COLOR", "-u", "NETDIAG_DEBUG"];
+  return spawn("env", [...unset, cmd, ...argv], {
+    env: childEnv(env),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
 }
 
 /** Runs netdiag to completion and returns its exit code and output. */
