@@ -1,17 +1,26 @@
 import { buildApplication, buildRouteMap } from "@stricli/core";
 import { VERSION } from "../version.ts";
-import { byteOrderCommand } from "./byte_order.ts";
-import { atonCommand, ntoaCommand, ntopCommand, ptonCommand } from "./inet.ts";
-import { protoCommand, serviceCommand } from "./netdb.ts";
-import { infoCommand } from "./info.ts";
-import { completeCommand, completionsCommand } from "./completions.ts";
-import { connectCommand } from "./connect.ts";
-import { listenCommand } from "./listen.ts";
-import { echoRoutes } from "./echo.ts";
-import { receiveCommand } from "./receive.ts";
-import { sendCommand } from "./send.ts";
-import { nameRoutes } from "./name_routes.ts";
-import { probeCommand } from "./probe.ts";
+import {
+  htonlCommand,
+  htonsCommand,
+  ntohlCommand,
+  ntohsCommand,
+} from "./commands/byte_order/definition.ts";
+import { atonCommand, ntoaCommand, ntopCommand, ptonCommand } from "./commands/inet/definition.ts";
+import { serviceCommand } from "./commands/service/definition.ts";
+import { protoCommand } from "./commands/proto/definition.ts";
+import { infoCommand } from "./commands/info/definition.ts";
+import { completeCommand, completionsCommand } from "./commands/completions/definition.ts";
+import { connectCommand } from "./commands/connect/definition.ts";
+import { listenCommand } from "./commands/listen/definition.ts";
+import { echoRoutes } from "./commands/echo/routes.ts";
+import { receiveCommand } from "./commands/receive/definition.ts";
+import { sendCommand } from "./commands/send/definition.ts";
+import { dnsCommand } from "./commands/dns/definition.ts";
+import { hostnameCommand } from "./commands/hostname/definition.ts";
+import { resolveCommand } from "./commands/resolve/definition.ts";
+import { reverseCommand } from "./commands/reverse/definition.ts";
+import { probeCommand } from "./commands/probe/definition.ts";
 import type { NetdiagContext } from "./context.ts";
 import { cliText } from "./text.ts";
 import { determineExitCode } from "./exit.ts";
@@ -19,10 +28,10 @@ import { determineExitCode } from "./exit.ts";
 // Command definitions are light (flags and docs); each command's heavy modules load in its
 // own `loader` only when it runs, so `netdiag htons 20000` stays mostly start-up.
 const routes = {
-  htons: byteOrderCommand("htons"),
-  htonl: byteOrderCommand("htonl"),
-  ntohs: byteOrderCommand("ntohs"),
-  ntohl: byteOrderCommand("ntohl"),
+  htons: htonsCommand,
+  htonl: htonlCommand,
+  ntohs: ntohsCommand,
+  ntohl: ntohlCommand,
   connect: connectCommand,
   listen: listenCommand,
   aton: atonCommand,
@@ -36,7 +45,10 @@ const routes = {
   __complete: completeCommand,
   send: sendCommand,
   receive: receiveCommand,
-  ...nameRoutes,
+  resolve: resolveCommand,
+  reverse: reverseCommand,
+  dns: dnsCommand,
+  hostname: hostnameCommand,
   echo: echoRoutes,
   probe: probeCommand,
   // @routes (one line per command; keep this marker)

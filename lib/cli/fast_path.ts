@@ -2,7 +2,8 @@ import { type ByteOrderFunction, convertByteOrder } from "../core/byte_order.ts"
 import type { ExitCode } from "../core/exit_code.ts";
 import type { Io } from "../runtime/io.ts";
 import { emitResult } from "../output/emit.ts";
-import { byteOrderView } from "../output/views/byte_order_view.ts";
+import { emitDocument } from "../output/document_emit.ts";
+import { byteOrderViews } from "../output/views/byte_order_view.ts";
 import { versionReport, versionView } from "./version_report.ts";
 
 const FUNCTIONS = new Set(["htons", "htonl", "ntohs", "ntohl"]);
@@ -33,10 +34,10 @@ export function tryFastPath(args: readonly string[], io: Io): ExitCode | undefin
   );
   const max = fn.endsWith("s") ? 0xffff : 0xffffffff;
   if (values.some((v) => v > max)) return undefined;
-  return emitResult(
+  return emitDocument(
     target,
     json ? "json" : "human",
     convertByteOrder(fn as ByteOrderFunction, values),
-    byteOrderView,
-  );
+    byteOrderViews[fn as ByteOrderFunction],
+  ) as ExitCode;
 }

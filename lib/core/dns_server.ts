@@ -55,3 +55,29 @@ export function formatDnsServer(server: DnsServer): string {
     ? `[${server.hostname}]:${server.port}`
     : `${server.hostname}:${server.port}`;
 }
+
+/** A DNS server in results, in the shared vocabulary: address, port and family. */
+export interface ServerAddress {
+  /** The IP address, as inet_ntop writes it. */
+  readonly address: string;
+  /** The server's port. */
+  readonly port: number;
+  /** 4 for IPv4, 6 for IPv6. */
+  readonly family: 4 | 6;
+}
+
+/** The {@link ServerAddress} of a server. */
+export function serverAddress(server: DnsServer): ServerAddress {
+  return {
+    address: server.hostname,
+    port: server.port,
+    family: server.hostname.includes(":") ? 6 : 4,
+  };
+}
+
+/** Formats a server of a result as `127.0.0.1:53` / `[::1]:53`. */
+export function formatServerAddress(server: ServerAddress): string {
+  return server.family === 6
+    ? `[${server.address}]:${server.port}`
+    : `${server.address}:${server.port}`;
+}

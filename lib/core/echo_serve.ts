@@ -68,15 +68,21 @@ export const SERVE_BOUNDS = Object.freeze({
 
 /** One client session: a TCP or Unix connection, or one UDP peer's datagrams. */
 export interface SessionRecord {
+  /** Always `connection`. */
   readonly type: "connection";
+  /** The transport of the session. */
   readonly transport: "tcp" | "udp" | "unix";
   /** The client's address (`127.0.0.1:50312`; for Unix sockets, the socket path). */
   readonly peer: string;
+  /** Bytes received from the client. */
   readonly bytesIn: number;
+  /** Bytes sent back to the client. */
   readonly bytesOut: number;
   /** Reads answered (plain), frames answered (--framed) or datagrams answered (UDP). */
   readonly messages: number;
+  /** Milliseconds the session lasted. */
   readonly durationMs: number;
+  /** How the session ended. */
   readonly end: SessionEnd;
   /** What went wrong, for protocol-error, truncated, reset and error. */
   readonly error?: string;
@@ -84,6 +90,7 @@ export interface SessionRecord {
 
 /** The totals `echo serve` prints when it stops. */
 export interface ServeTotals {
+  /** Always `summary`. */
   readonly type: "summary";
   /** TCP and Unix connections served (rejected ones not counted). */
   readonly connections: number;
@@ -95,7 +102,9 @@ export interface ServeTotals {
   readonly datagrams: number;
   /** Distinct UDP peers seen. */
   readonly udpPeers: number;
+  /** Bytes received from clients. */
   readonly bytesIn: number;
+  /** Bytes sent back to clients. */
   readonly bytesOut: number;
   /** Sessions closed for a bad or truncated frame. */
   readonly protocolErrors: number;
@@ -105,6 +114,7 @@ export interface ServeTotals {
   readonly stalled: number;
   /** Sessions closed to make room for a new client ({@link SERVE_BOUNDS}). */
   readonly evicted: number;
+  /** Milliseconds the server ran. */
   readonly uptimeMs: number;
   /**
    * UDP datagrams the kernel dropped because the server's receive buffer was full (Linux;

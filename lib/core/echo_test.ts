@@ -183,13 +183,21 @@ export class SequenceTracker {
 
 /** Round-trip time statistics in milliseconds. */
 export interface RttSummary {
+  /** Round trips measured. */
   readonly samples: number;
+  /** The fastest round trip, in milliseconds. */
   readonly minMs: number;
+  /** The mean round trip, in milliseconds. */
   readonly meanMs: number;
+  /** The median round trip, in milliseconds. */
   readonly p50Ms: number;
+  /** The 90th percentile, in milliseconds. */
   readonly p90Ms: number;
+  /** The 99th percentile, in milliseconds. */
   readonly p99Ms: number;
+  /** The slowest round trip, in milliseconds. */
   readonly maxMs: number;
+  /** The standard deviation, in milliseconds. */
   readonly stddevMs: number;
 }
 
@@ -209,9 +217,13 @@ export interface EchoMismatch {
 
 /** UDP delivery counts. */
 export interface UdpCounts {
+  /** Messages that got no reply. */
   readonly lost: number;
+  /** `lost` as a percentage of the messages sent. */
   readonly lossPercent: number;
+  /** Replies received more than once. */
   readonly duplicates: number;
+  /** Replies that came after the reply to a later message. */
   readonly reordered: number;
 }
 
@@ -219,23 +231,30 @@ export interface UdpCounts {
 export interface EchoTestResult {
   /** The target as connected to (`127.0.0.1:7007`, a socket path). */
   readonly target: string;
+  /** The transport tested. */
   readonly transport: "tcp" | "udp" | "unix";
   /** `ping-pong`: one message at a time per connection; `stream`: bulk full duplex. */
   readonly pattern: "ping-pong" | "stream";
+  /** Whether the framing protocol was spoken. */
   readonly framed: boolean;
+  /** Parallel connections (UDP: sockets). */
   readonly connections: number;
   /** Message size in bytes (stream mode: the write size). */
   readonly size: number;
+  /** Messages sent (stream mode: writes). */
   readonly messagesSent: number;
   /** Replies received whole and identical to what was sent. */
   readonly messagesVerified: number;
+  /** Bytes sent. */
   readonly bytesSent: number;
   /** Bytes received back and verified. */
   readonly bytesVerified: number;
-  readonly seconds: number;
+  /** How long the test ran, in milliseconds. */
+  readonly durationMs: number;
+  /** Verified echoes per second. */
   readonly messagesPerSecond: number;
-  /** Verified echoed megabytes (10^6 bytes) per second. */
-  readonly mbPerSecond: number;
+  /** Verified echoed bytes per second. */
+  readonly bytesPerSecond: number;
   /** Round trips (ping-pong mode; null in stream mode or with no reply). */
   readonly rtt: RttSummary | null;
   /** UDP only. */
@@ -244,8 +263,26 @@ export interface EchoTestResult {
   readonly mismatch?: EchoMismatch;
   /** Set when the test could not finish: "what failed: why". */
   readonly error?: string;
+  /** With `error`, when the failure was a network error: its code (`ECONNREFUSED`, …). */
+  readonly errorCode?: string;
   /** True when SIGINT/SIGTERM ended the test early. */
-  readonly interrupted?: boolean;
+  readonly interrupted?: true;
+}
+
+/** What one connection (UDP: socket) of `echo test` did; reported as it ends. */
+export interface EchoConnectionResult {
+  /** Connection (UDP: socket) number, from 1. */
+  readonly connection: number;
+  /** Messages sent (stream mode: writes). */
+  readonly messagesSent: number;
+  /** Replies received whole and identical to what was sent (stream mode: whole writes). */
+  readonly messagesVerified: number;
+  /** Bytes sent. */
+  readonly bytesSent: number;
+  /** Bytes received back and verified. */
+  readonly bytesVerified: number;
+  /** From the start of the test until this connection ended, in milliseconds. */
+  readonly durationMs: number;
 }
 
 /**

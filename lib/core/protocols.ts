@@ -9,8 +9,11 @@ import { parseInteger } from "./parse_number.ts";
 
 /** One entry of a protocols file. */
 export interface ProtocolEntry {
+  /** The official protocol name, e.g. `tcp`. */
   readonly name: string;
+  /** The IP protocol number, e.g. 6. */
   readonly number: number;
+  /** Other names of the protocol, e.g. `TCP`. */
   readonly aliases: readonly string[];
 }
 

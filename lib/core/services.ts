@@ -9,9 +9,13 @@ import { parseInteger } from "./parse_number.ts";
 
 /** One entry of a services file. */
 export interface ServiceEntry {
+  /** The official service name, e.g. `http`. */
   readonly name: string;
+  /** The port number, in host byte order. */
   readonly port: number;
+  /** The protocol, e.g. `tcp` or `udp`. */
   readonly proto: string;
+  /** Other names of the service, e.g. `www`. */
   readonly aliases: readonly string[];
 }
 

@@ -2,7 +2,9 @@
  * The file-transfer protocol of `send` and `receive`, on top of the framing protocol
  * (lib/core/framing.ts): each file is one frame whose JSON header is `{size, name, sha256}` and
  * whose body is the file's bytes; the receiver answers every file, in order, with a frame whose
- * header is `{size: 0, ok, name, error?}` and whose body is empty. Pure: no I/O, no hashing.
+ * header is `{size: 0, ok, name, error?, failed?}` and whose body is empty (see
+ * docs/protocols/transfer.md). Also the results `send` and `receive` report (lib/transfer/) and
+ * their exit codes. Pure: no I/O, no hashing.
  * @module
  */
 import { ExitCode } from "./exit_code.ts";
@@ -285,27 +287,54 @@ export function parseTransferTarget(text: string): TransferTarget {
   throw new InputError(`invalid target ${quote(text)}: ${allowed}`);
 }
 
+/**
+ * A socket address in a transfer's results: an IP endpoint (`address` as inet_ntop writes it,
+ * `port`, `family`) or a Unix socket `path` (empty for a client socket without a name, the
+ * usual case).
+ */
+export type TransferAddress =
+  | { readonly address: string; readonly port: number; readonly family: 4 | 6 }
+  | { readonly path: string };
+
+/**
+ * An address as one piece of text: `127.0.0.1:9009`, `[::1]:9009`, `/run/recv.sock`, or
+ * `a unix client` for an unnamed Unix client socket.
+ *
+ * @example
+ * ```ts
+ * import { transferAddressText } from "./transfer.ts";
+ * transferAddressText({ address: "::1", port: 9009, family: 6 }); // "[::1]:9009"
+ * ```
+ */
+export function transferAddressText(a: TransferAddress): string {
+  if ("path" in a) return a.path === "" ? "a unix client" : a.path;
+  return a.family === 6 ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+}
+
 /** How one file fared in `send`. */
 export type SendStatus = "verified" | "refused" | "failed";
 
 /** One file's result in `send`. */
 export interface SentFile {
-  /** The path given on the command line. */
+  /** The path given to send. */
   readonly path: string;
   /** The name sent (the path's last component). */
   readonly name: string;
+  /** Bytes announced and streamed (0 when the file was never sent). */
   readonly size: number;
+  /** Its SHA-256, 64 lowercase hex digits ("" when it was never hashed). */
   readonly sha256: string;
   /**
    * verified: the receiver saved it after checking; refused: it said no; failed: not sent, not
    * answered, or answered as failed (receiver's disk, connection ended inside it, cut).
    */
   readonly status: SendStatus;
+  /** Why it was refused or failed. */
   readonly error?: string;
-  /** Seconds from the file's first byte to its acknowledgement. */
-  readonly seconds: number;
-  /** Megabytes (10^6 bytes) per second over those seconds. */
-  readonly mbPerSecond: number;
+  /** Milliseconds from the file's first byte to its answer (0 when it was never sent). */
+  readonly durationMs: number;
+  /** Its size over that time, in bytes per second (0 unless verified, and for no time). */
+  readonly bytesPerSecond: number;
 }
 
 /** What `send` knows about one file when it settles it. */
@@ -345,22 +374,32 @@ export function sendOutcome(facts: SendFacts): { status: SendStatus; error?: str
   return { status: ack.failed ? "failed" : "refused", error: ack.error ?? "refused" };
 }
 
-/** `send`'s summary. */
-export interface SendSummary {
-  /** The target as given. */
-  readonly target: string;
-  /** The address connected to (`127.0.0.1:9009`, a socket path). */
-  readonly address: string;
-  /** Files given (the per-file results are listed under `files` in --json). */
+/** The counts every transfer summary has, `send`'s and `receive`'s. */
+export interface TransferCounts {
+  /** Files settled (given, for `send`; answered, for `receive`). */
   readonly total: number;
-  readonly verified: number;
+  /** Files refused. */
   readonly refused: number;
+  /** Files that failed. */
   readonly failed: number;
-  /** Bytes of file content sent. */
+  /** Bytes of file content verified (`send`) or saved (`receive`). */
   readonly bytes: number;
-  readonly seconds: number;
-  readonly mbPerSecond: number;
+  /** Milliseconds the whole transfer took (`receive`: from listening to stopping). */
+  readonly durationMs: number;
 }
+
+/**
+ * `send`'s summary: where the files went (the receiver's address) and the counts, with the
+ * rate over the whole transfer.
+ */
+export type SendSummary =
+  & TransferAddress
+  & TransferCounts
+  & {
+    readonly verified: number;
+    /** `bytes` over `durationMs`, in bytes per second (0 for no time). */
+    readonly bytesPerSecond: number;
+  };
 
 /**
  * The exit code of a transfer, `send` or `receive`: 1 when any file was refused (exists, unsafe
@@ -384,37 +423,63 @@ export interface ReceivedFile {
   /** The name from the header (as received, possibly hostile; shown quoted). */
   readonly name: string;
   /** The sender's address. */
-  readonly peer: string;
+  readonly peer: TransferAddress;
   /**
    * saved: verified and renamed into place; refused: answered no; failed: the connection broke
    * or the sender was cut, or the file could not be written.
    */
   readonly status: ReceiveStatus;
+  /** Bytes received (for a refused file: the size its header announced, or 0). */
   readonly size: number;
+  /** The SHA-256 its header announced, when there was a valid header. */
   readonly sha256?: string;
+  /** Why it was refused or failed. */
   readonly error?: string;
-  readonly seconds: number;
-  readonly mbPerSecond: number;
+  /** Milliseconds from its header to its answer (0 for a refusal at the header). */
+  readonly durationMs: number;
+  /** `size` over that time, in bytes per second (0 for no time and for a failure). */
+  readonly bytesPerSecond: number;
 }
 
-/** `receive`'s summary when it stops. */
-export interface ReceiveSummary {
-  /** The address listened on. */
-  readonly address: string;
-  /** The directory files were saved into. */
-  readonly dir: string;
-  readonly senders: number;
-  readonly saved: number;
-  readonly refused: number;
-  readonly failed: number;
-  /** Bytes saved. */
-  readonly bytes: number;
+/** `receive`'s summary when it stops: where it listened, into which directory, the counts. */
+export type ReceiveSummary =
+  & TransferAddress
+  & TransferCounts
+  & {
+    /** The directory files were saved into (absolute). */
+    readonly dir: string;
+    /** Connections served (turned-away ones not counted). */
+    readonly senders: number;
+    readonly saved: number;
+    /**
+     * True when the receiver was stopped (SIGINT/SIGTERM in the CLI, `stop()` or the abort
+     * signal in the library), false when it ended by itself after its one sender (`once`).
+     */
+    readonly stopped: boolean;
+  };
+
+/**
+ * The exit code of a `receive`: 0 when it was stopped, whatever it saw (a server's normal end),
+ * otherwise (after its one sender) 0 everything saved, 1 any refused, 3 any broken transfer.
+ */
+export function receiveExitCode(summary: ReceiveSummary): ExitCode {
+  return summary.stopped ? ExitCode.Ok : transferExitCode(summary);
 }
 
-/** The exit code of a `receive`: 0 everything saved, 1 any refused, 3 any broken transfer. */
-export const receiveExitCode: (summary: ReceiveSummary) => ExitCode = transferExitCode;
+/**
+ * `bytes` over `ms` milliseconds in whole bytes per second; 0 for no time.
+ *
+ * @example
+ * ```ts
+ * import { bytesPerSecond } from "./transfer.ts";
+ * bytesPerSecond(10_000_000, 2000); // 5000000
+ * ```
+ */
+export function bytesPerSecond(bytes: number, ms: number): number {
+  return ms > 0 ? Math.round((bytes * 1000) / ms) : 0;
+}
 
-/** Megabytes (10^6 bytes) per second, 0 for no time. */
-export function megabytesPerSecond(bytes: number, seconds: number): number {
-  return seconds > 0 ? Math.round((bytes / 1e6 / seconds) * 100) / 100 : 0;
+/** Milliseconds rounded to the microsecond, for results. */
+export function roundMs(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }

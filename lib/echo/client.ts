@@ -7,6 +7,7 @@
 // The plain-JS histogram only: the package's index also pulls in its WebAssembly build.
 import Int32HistogramModule from "hdr-histogram-js/dist/Int32Histogram.js";
 import {
+  type EchoConnectionResult,
   type EchoMismatch,
   type EchoTestResult,
   firstDifference,
@@ -82,8 +83,12 @@ export interface EchoTestOptions {
   readonly intervalMs?: number;
   /** Wait this long for a connect or a reply; default 5 s (UDP: 1 s, then the message is lost). */
   readonly timeoutMs?: number;
-  /** Ends the test early (SIGINT); the result covers what was done. */
-  readonly signal?: AbortSignal;
+}
+
+/** Callbacks for what the test observes as it runs. */
+export interface EchoTestHooks {
+  /** A connection (UDP: socket) is done: its own counts, as it ends. */
+  onConnection?(result: EchoConnectionResult): void;
 }
 
 const DEFAULT_COUNT = 100;
@@ -105,20 +110,38 @@ interface Run {
   readonly count: number;
   readonly size: number;
   readonly timeoutMs: number;
-  messagesSent: number;
-  messagesVerified: number;
-  bytesSent: number;
-  bytesVerified: number;
   mismatch?: EchoMismatch;
   error?: string;
+  /** The network error's code when the first failure was one (`ECONNREFUSED`, …). */
+  errorCode?: string;
   /** UDP: one tracker per socket (sequence numbers run per socket). */
   trackers?: SequenceTracker[];
 }
 
-/** Runs the test and returns what it measured; never throws for network trouble. */
+/** One connection's (UDP: socket's) counters, kept by its worker. */
+interface Counts {
+  messagesSent: number;
+  messagesVerified: number;
+  bytesSent: number;
+  bytesVerified: number;
+}
+
+/**
+ * Runs the test and returns what it measured; never throws for network trouble. Each
+ * connection's own counts go to `hooks.onConnection` as it ends; `signal` ends the test early
+ * (SIGINT), and the result then covers what was done, marked `interrupted`.
+ *
+ * @example
+ * ```ts ignore
+ * const result = await runEchoTest(adapter, { target: { transport: "tcp", hostname: "127.0.0.1", port: 7007 } });
+ * result.messagesVerified; // 100
+ * ```
+ */
 export async function runEchoTest(
   adapter: NetAdapter,
   options: EchoTestOptions,
+  hooks: EchoTestHooks = {},
+  signal?: AbortSignal,
 ): Promise<EchoTestResult> {
   const streamMode = options.stream ?? false;
   const size = options.size ?? (streamMode ? DEFAULT_STREAM_SIZE : DEFAULT_SIZE);
@@ -126,7 +149,8 @@ export async function runEchoTest(
   const connections = options.connections ?? 1;
   const stop = new AbortController();
   const onAbort = () => stop.abort();
-  options.signal?.addEventListener("abort", onAbort, { once: true });
+  signal?.addEventListener("abort", onAbort, { once: true });
+  if (signal?.aborted) stop.abort();
   const run: Run = {
     options,
     adapter,
@@ -137,58 +161,74 @@ export async function runEchoTest(
     count: options.count ?? (options.durationMs !== undefined ? Infinity : DEFAULT_COUNT),
     size,
     timeoutMs: options.timeoutMs ?? (udp ? 1000 : 5000),
-    messagesSent: 0,
-    messagesVerified: 0,
-    bytesSent: 0,
-    bytesVerified: 0,
     trackers: udp ? Array.from({ length: connections }, () => new SequenceTracker()) : undefined,
   };
   const started = performance.now();
+  const counts: Counts[] = [];
   const workers: Promise<void>[] = [];
   for (let i = 1; i <= connections; i++) {
-    const worker = udp ? udpWorker(run, i) : streamMode ? streamWorker(run, i) : pingWorker(run, i);
-    workers.push(worker.catch((error) => fail(run, error)));
+    const stats: Counts = { messagesSent: 0, messagesVerified: 0, bytesSent: 0, bytesVerified: 0 };
+    counts.push(stats);
+    const worker = udp
+      ? udpWorker(run, i, stats)
+      : streamMode
+      ? streamWorker(run, i, stats)
+      : pingWorker(run, i, stats);
+    workers.push(
+      worker.catch((error) => fail(run, error)).then(() =>
+        hooks.onConnection?.({
+          connection: i,
+          ...stats,
+          durationMs: round3(performance.now() - started),
+        })
+      ),
+    );
   }
   await Promise.all(workers);
-  options.signal?.removeEventListener("abort", onAbort);
-  const seconds = (performance.now() - started) / 1000;
-  const tracker = run.trackers && {
-    received: sum(run.trackers.map((t) => t.received)),
-    duplicates: sum(run.trackers.map((t) => t.duplicates)),
-    reordered: sum(run.trackers.map((t) => t.reordered)),
-  };
+  signal?.removeEventListener("abort", onAbort);
+  return testResult(run, counts, performance.now() - started, signal?.aborted ?? false);
+}
+
+/** The result of a finished run from its connections' counts and how long it took. */
+function testResult(run: Run, counts: Counts[], ms: number, aborted: boolean): EchoTestResult {
+  const { options, trackers } = run;
+  const total = (key: keyof Counts) => sum(counts.map((c) => c[key]));
+  const [messagesSent, messagesVerified] = [total("messagesSent"), total("messagesVerified")];
+  const bytesVerified = total("bytesVerified");
+  const received = trackers && sum(trackers.map((t) => t.received));
   return {
     target: options.target.transport === "unix"
       ? options.target.path
       : formatAddress(options.target),
     transport: options.target.transport,
-    pattern: streamMode ? "stream" : "ping-pong",
+    pattern: options.stream ? "stream" : "ping-pong",
     framed: options.framed ?? false,
-    connections,
-    size,
-    messagesSent: run.messagesSent,
-    messagesVerified: run.messagesVerified,
-    bytesSent: run.bytesSent,
-    bytesVerified: run.bytesVerified,
-    seconds: round3(seconds),
-    messagesPerSecond: seconds > 0 ? Math.round(run.messagesVerified / seconds) : 0,
-    mbPerSecond: seconds > 0 ? round2(run.bytesVerified / 1e6 / seconds) : 0,
-    rtt: streamMode ? null : summariseRtt(run.histogram),
-    ...(tracker
+    connections: counts.length,
+    size: run.size,
+    messagesSent,
+    messagesVerified,
+    bytesSent: total("bytesSent"),
+    bytesVerified,
+    durationMs: round3(ms),
+    messagesPerSecond: ms > 0 ? Math.round(messagesVerified / (ms / 1000)) : 0,
+    bytesPerSecond: ms > 0 ? Math.round(bytesVerified / (ms / 1000)) : 0,
+    rtt: options.stream ? null : summariseRtt(run.histogram),
+    ...(trackers && received !== undefined
       ? {
         udp: {
-          lost: run.messagesSent - tracker.received,
-          lossPercent: run.messagesSent > 0
-            ? round2(100 * (run.messagesSent - tracker.received) / run.messagesSent)
+          lost: messagesSent - received,
+          lossPercent: messagesSent > 0
+            ? round2(100 * (messagesSent - received) / messagesSent)
             : 0,
-          duplicates: tracker.duplicates,
-          reordered: tracker.reordered,
+          duplicates: sum(trackers.map((t) => t.duplicates)),
+          reordered: sum(trackers.map((t) => t.reordered)),
         },
       }
       : {}),
     ...(run.mismatch ? { mismatch: run.mismatch } : {}),
     ...(run.error ? { error: run.error } : {}),
-    ...(options.signal?.aborted ? { interrupted: true } : {}),
+    ...(run.errorCode ? { errorCode: run.errorCode } : {}),
+    ...(aborted ? { interrupted: true as const } : {}),
   };
 }
 
@@ -216,6 +256,7 @@ export function summariseRtt(histogram: RttHistogram): RttSummary | null {
 function fail(run: Run, error: unknown): void {
   if (!run.error && !run.mismatch) {
     run.error = error instanceof Error ? error.message : String(error);
+    if (error instanceof NetError) run.errorCode = error.code;
   }
   run.stop.abort();
 }
@@ -311,7 +352,7 @@ function targetText(run: Run): string {
 }
 
 /** TCP/Unix ping-pong: send one message, read its echo whole, verify, repeat. */
-async function pingWorker(run: Run, connection: number): Promise<void> {
+async function pingWorker(run: Run, connection: number, stats: Counts): Promise<void> {
   const conn = await open(run);
   if (!conn) return;
   const state = { since: null as number | null };
@@ -333,8 +374,8 @@ async function pingWorker(run: Run, connection: number): Promise<void> {
       const t0 = performance.now();
       state.since = t0;
       await conn.write(wire);
-      run.messagesSent++;
-      run.bytesSent += size;
+      stats.messagesSent++;
+      stats.bytesSent += size;
       if (collector) {
         let frame: Frame | undefined;
         while (!frame) {
@@ -379,8 +420,8 @@ async function pingWorker(run: Run, connection: number): Promise<void> {
       }
       state.since = null;
       recordRtt(run, t0);
-      run.messagesVerified++;
-      run.bytesVerified += size;
+      stats.messagesVerified++;
+      stats.bytesVerified += size;
       if (run.options.intervalMs) await sleep(run.options.intervalMs, run.stop.signal);
     }
     state.since = performance.now();
@@ -428,7 +469,7 @@ function mismatchAt(
 }
 
 /** TCP/Unix bulk: write the pattern while reading it back, verifying every byte. */
-async function streamWorker(run: Run, connection: number): Promise<void> {
+async function streamWorker(run: Run, connection: number, stats: Counts): Promise<void> {
   const conn = await open(run);
   if (!conn) return;
   const state = { since: performance.now() as number | null };
@@ -447,8 +488,8 @@ async function streamWorker(run: Run, connection: number): Promise<void> {
         await conn.write(pattern.subarray(off, off + n));
         state.since = performance.now();
         sent += n;
-        run.bytesSent += n;
-        run.messagesSent++;
+        stats.bytesSent += n;
+        stats.messagesSent++;
       }
     } finally {
       writing = false;
@@ -488,7 +529,7 @@ async function streamWorker(run: Run, connection: number): Promise<void> {
             return;
           }
           received += got.length;
-          run.bytesVerified += got.length;
+          stats.bytesVerified += got.length;
         }
         if (!writing && received === sent) break;
       }
@@ -500,7 +541,7 @@ async function streamWorker(run: Run, connection: number): Promise<void> {
       }
     })();
     await Promise.all([writer, reader]);
-    run.messagesVerified += Math.floor(received / size);
+    stats.messagesVerified += Math.floor(received / size);
   } catch (error) {
     if (dog.timedOut) throw new Error(timeoutMessage(run, connection, `after ${received} bytes`));
     if (run.stop.signal.aborted) return;
@@ -512,7 +553,7 @@ async function streamWorker(run: Run, connection: number): Promise<void> {
 }
 
 /** UDP ping-pong with sequence numbers: loss, duplicates and reordering instead of errors. */
-async function udpWorker(run: Run, connection: number): Promise<void> {
+async function udpWorker(run: Run, connection: number, stats: Counts): Promise<void> {
   const t = run.options.target as { hostname: string; port: number };
   const local = t.hostname.includes(":") ? "::" : "0.0.0.0";
   const loopback = t.hostname.startsWith("127.") || t.hostname === "localhost";
@@ -554,8 +595,8 @@ async function udpWorker(run: Run, connection: number): Promise<void> {
       return undefined;
     }
     if (tracker.record(header.seq) !== "duplicate") {
-      run.messagesVerified++;
-      run.bytesVerified += size;
+      stats.messagesVerified++;
+      stats.bytesVerified += size;
     }
     return header.seq;
   };
@@ -569,13 +610,13 @@ async function udpWorker(run: Run, connection: number): Promise<void> {
         await socket.send(wire, { hostname: t.hostname, port: t.port });
       } catch (error) {
         if (error instanceof NetError && error.code === "ECONNREFUSED") {
-          run.messagesSent++;
+          stats.messagesSent++;
           continue;
         }
         throw error;
       }
-      run.messagesSent++;
-      run.bytesSent += size;
+      stats.messagesSent++;
+      stats.bytesSent += size;
       for (;;) {
         const remaining = run.timeoutMs - (performance.now() - t0);
         if (remaining <= 0 || run.stop.signal.aborted) break;

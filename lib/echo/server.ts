@@ -129,15 +129,35 @@ const UDP_BUFFERS = {
   sendBufferBytes: SERVE_BOUNDS.udpSendBufferBytes,
 };
 
-/** Binds the plan's sockets and starts serving. Rejects with a NetError if a bind fails. */
+/**
+ * Binds the plan's sockets and starts serving. Rejects with a NetError if a bind fails.
+ * Aborting `signal` stops the server as {@link EchoServer.stop} does (SIGINT, SIGTERM).
+ *
+ * @example
+ * ```ts ignore
+ * const server = await startEchoServer(adapter, { plan: planListeners({ tcp: 0 }) }, {}, signal);
+ * server.listening; // [{ type: "listening", transport: "tcp", address: "127.0.0.1", port: 40123 }]
+ * const totals = await server.done;
+ * ```
+ */
 export async function startEchoServer(
   adapter: NetAdapter,
   options: EchoServerOptions,
   hooks: EchoServerHooks = {},
+  signal?: AbortSignal,
 ): Promise<EchoServer> {
   const host = options.host ?? "127.0.0.1";
   const { listeners, datagrams } = await bindAll(adapter, options.plan, host);
-  return new EchoServerImpl(options, hooks, listeners, datagrams);
+  const server = new EchoServerImpl(options, hooks, listeners, datagrams);
+  if (signal) {
+    const stop = () => void server.stop();
+    if (signal.aborted) stop();
+    else {
+      signal.addEventListener("abort", stop, { once: true });
+      void server.done.finally(() => signal.removeEventListener("abort", stop));
+    }
+  }
+  return server;
 }
 
 async function bindAll(adapter: NetAdapter, plan: ServePlan, host: string) {

@@ -31,7 +31,13 @@ import {
   toDnsRecord,
   type WireRecord,
 } from "../core/dns_records.ts";
-import { type DnsServer, formatDnsServer } from "../core/dns_server.ts";
+import type { DnsExchange, DnsHeaderFlags, DnsTransport } from "../core/dns_exchange.ts";
+import {
+  type DnsServer,
+  formatDnsServer,
+  type ServerAddress,
+  serverAddress,
+} from "../core/dns_server.ts";
 import { parseIpLiteral, sameName } from "../core/dns_name.ts";
 import { quote } from "../core/errors.ts";
 import { netAdapter } from "./adapter.ts";
@@ -43,40 +49,6 @@ import {
   type NetAdapter,
   NetError,
 } from "./types.ts";
-
-/** The header flags of a response. */
-export interface DnsFlags {
-  readonly aa: boolean;
-  readonly tc: boolean;
-  readonly rd: boolean;
-  readonly ra: boolean;
-  readonly ad: boolean;
-  readonly cd: boolean;
-}
-
-/** One query and how it ended. */
-export interface DnsExchange {
-  /** The name asked for (without trailing dot). */
-  readonly name: string;
-  /** The type asked for. */
-  readonly type: string;
-  /** The server, `127.0.0.1:53`. */
-  readonly server: string;
-  /** The transport of the final answer. */
-  readonly transport: "udp" | "tcp";
-  /** The outcome; NODATA when NOERROR carried no record of the type. */
-  readonly status: DnsStatus;
-  /** The server's response code, when there was a response. */
-  readonly rcode?: string;
-  /** The response's header flags, when there was a response. */
-  readonly flags?: DnsFlags;
-  readonly answers: readonly DnsRecord[];
-  readonly authority: readonly DnsRecord[];
-  /** Milliseconds from the first send to the answer (or the give-up). */
-  readonly timeMs: number;
-  /** What went wrong, for TIMEOUT, UNREACHABLE and ERROR. */
-  readonly error?: string;
-}
 
 /** Options of {@link DnsClient.open}. */
 export interface DnsClientOptions {
@@ -102,7 +74,7 @@ interface Pending {
 /** How often the pending queries are checked for retransmission and timeout. */
 const TICK_MS = 20;
 
-function flagsOf(m: DnsMessage): DnsFlags {
+function flagsOf(m: DnsMessage): DnsHeaderFlags {
   const f = m.flags;
   return {
     aa: (f & DNS_FLAGS.AA) !== 0,
@@ -159,6 +131,7 @@ function fromServer(from: Endpoint, server: Endpoint): boolean {
 export class DnsClient {
   readonly server: DnsServer;
   readonly #label: string;
+  readonly #address: ServerAddress;
   readonly #adapter: NetAdapter;
   readonly #timeoutMs: number;
   readonly #tcpOnly: boolean;
@@ -171,6 +144,7 @@ export class DnsClient {
   private constructor(server: DnsServer, adapter: NetAdapter, options: DnsClientOptions) {
     this.server = server;
     this.#label = formatDnsServer(server);
+    this.#address = serverAddress(server);
     this.#adapter = adapter;
     this.#timeoutMs = options.timeoutMs ?? 5000;
     this.#tcpOnly = options.tcp ?? false;
@@ -181,31 +155,31 @@ export class DnsClient {
     return new DnsClient(server, options.adapter ?? await netAdapter(), options);
   }
 
-  /** Asks for `type` records of `name`; never rejects (failures come back as a status). */
-  async query(name: string, type: string): Promise<DnsExchange> {
+  /**
+   * Asks for `type` records of `name`; never rejects (failures come back as a status). An abort
+   * of `signal` ends the query at once as ERROR ("aborted").
+   */
+  async query(name: string, type: string, signal?: AbortSignal): Promise<DnsExchange> {
     const started = performance.now();
     const deadline = started + this.#timeoutMs;
     const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
-    const fail = (error: Error, transport: "udp" | "tcp"): DnsExchange => {
-      const [status, text] = this.#failure(error, transport);
+    const base = { name, recordType: type, server: this.#address };
+    const fail = (error: Error, transport: DnsTransport): DnsExchange => {
+      const [status, reason] = this.#failure(error, transport);
       return {
-        name,
-        type,
-        server: this.#label,
+        ...base,
         transport,
         status,
         answers: [],
         authority: [],
         timeMs: elapsed(),
-        error: text,
+        reason,
       };
     };
-    const answer = (m: DnsMessage, transport: "udp" | "tcp"): DnsExchange => {
+    const answer = (m: DnsMessage, transport: DnsTransport): DnsExchange => {
       const answers = records(m.answers);
       return {
-        name,
-        type,
-        server: this.#label,
+        ...base,
         transport,
         status: responseStatus(m.rcode, answers, type),
         rcode: m.rcode,
@@ -220,12 +194,13 @@ export class DnsClient {
     } catch (error) {
       return fail(new Error(`cannot ask for ${quote(name)}: ${(error as Error).message}`), "udp");
     }
+    if (signal?.aborted) return fail(new NetError("ABORTED", "receive", this.#label), "udp");
     if (!this.#tcpOnly) {
-      const udp = await this.#queryUdp(name, type, started, deadline);
+      const udp = await this.#queryUdp(name, type, started, deadline, signal);
       if (udp instanceof Error) return fail(udp, "udp");
       if (udp !== "truncated") return answer(udp, "udp");
     }
-    const tcp = await this.#queryTcp(name, type, deadline);
+    const tcp = await this.#queryTcp(name, type, deadline, signal);
     return tcp instanceof Error ? fail(tcp, "tcp") : answer(tcp, "tcp");
   }
 
@@ -251,9 +226,10 @@ export class DnsClient {
     }
   }
 
-  #failure(error: Error, transport: "udp" | "tcp"): [DnsStatus, string] {
+  #failure(error: Error, transport: DnsTransport): [DnsStatus, string] {
     if (error instanceof MalformedReplyError) return ["MALFORMED", error.message];
     if (error instanceof NetError) {
+      if (error.code === "ABORTED") return ["ERROR", "aborted"];
       if (error.code === "ETIMEDOUT") {
         return [
           "TIMEOUT",
@@ -355,6 +331,7 @@ export class DnsClient {
     type: string,
     started: number,
     deadline: number,
+    signal: AbortSignal | undefined,
   ): Promise<DnsMessage | "truncated" | Error> {
     if (!this.#bound) {
       try {
@@ -364,9 +341,11 @@ export class DnsClient {
       }
     }
     if (this.#closed) return new NetError("CLOSED", "send", this.#label);
+    if (signal?.aborted) return new NetError("ABORTED", "receive", this.#label);
     const id = this.#newId();
     const interval = (deadline - started) / 3;
     const message = encodeQuery(id, name, type);
+    let onAbort: (() => void) | undefined;
     const response = await new Promise<DnsMessage | Error>((done) => {
       const pending: Pending = {
         question: questionOf(message),
@@ -378,16 +357,35 @@ export class DnsClient {
       };
       this.#pending.set(id, pending);
       this.#ticker ??= setInterval(this.#tick, TICK_MS);
+      onAbort = () => {
+        if (this.#pending.get(id) !== pending) return;
+        this.#pending.delete(id);
+        this.#stopTicker();
+        done(new NetError("ABORTED", "receive", this.#label));
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
       this.#send(id, pending);
     });
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
     if (response instanceof Error) return response;
     return response.flags & DNS_FLAGS.TC ? "truncated" : response;
   }
 
-  async #queryTcp(name: string, type: string, deadline: number): Promise<DnsMessage | Error> {
+  async #queryTcp(
+    name: string,
+    type: string,
+    deadline: number,
+    signal: AbortSignal | undefined,
+  ): Promise<DnsMessage | Error> {
+    if (signal?.aborted) return new NetError("ABORTED", "connect", this.#label);
     const remaining = Math.max(1, deadline - performance.now());
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), remaining);
+    const onCallerAbort = () => controller.abort();
+    signal?.addEventListener("abort", onCallerAbort, { once: true });
+    // A cut-short wait is the caller's abort, or else the deadline.
+    const cut = (operation: "connect" | "read") =>
+      new NetError(signal?.aborted ? "ABORTED" : "ETIMEDOUT", operation, this.#label);
     let conn;
     try {
       conn = await this.#adapter.connect({
@@ -399,9 +397,8 @@ export class DnsClient {
       });
     } catch (error) {
       clearTimeout(timer);
-      if (error instanceof NetError && error.code === "ABORTED") {
-        return new NetError("ETIMEDOUT", "connect", this.#label);
-      }
+      signal?.removeEventListener("abort", onCallerAbort);
+      if (error instanceof NetError && error.code === "ABORTED") return cut("connect");
       return error as Error;
     }
     const onAbort = () => conn.close();
@@ -409,13 +406,14 @@ export class DnsClient {
     try {
       const reply = await this.#exchangeTcp(conn, name, type);
       // A read cut short by the deadline ends as a close or an error: either is the timeout.
-      if (controller.signal.aborted) return new NetError("ETIMEDOUT", "read", this.#label);
+      if (controller.signal.aborted) return cut("read");
       return reply;
     } catch (error) {
-      if (controller.signal.aborted) return new NetError("ETIMEDOUT", "read", this.#label);
+      if (controller.signal.aborted) return cut("read");
       return error as Error;
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener("abort", onCallerAbort);
       controller.signal.removeEventListener("abort", onAbort);
       conn.close();
     }

@@ -20,6 +20,8 @@ export interface LookupHostOptions {
   readonly family?: 4 | 6;
   /** Give up after this many milliseconds; default 5 000. */
   readonly timeoutMs?: number;
+  /** Stop waiting when this aborts: the lookup then rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function lookupHost(
   host: string,
   options: LookupHostOptions = {},
 ): Promise<HostAddress[]> {
-  const { family, timeoutMs = 5000 } = options;
+  const { family, timeoutMs = 5000, signal } = options;
   const name = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
   const literal = isIP(name);
   if (literal) {
@@ -41,7 +43,8 @@ export async function lookupHost(
     }
     return [{ address: name, family: literal as 4 | 6 }];
   }
-  const found = await systemLookup(name, { family, timeoutMs });
+  const found = await systemLookup(name, { family, timeoutMs, signal });
+  signal?.throwIfAborted();
   if (found.status === "ok") return [...found.addresses];
   const why = found.status === "not-found"
     ? family ? `no IPv${family} address` : "no such host"

@@ -36,6 +36,8 @@ export interface SystemLookupOptions {
   readonly family?: 4 | 6;
   /** Give up after this many milliseconds; default 5 000. */
   readonly timeoutMs?: number;
+  /** Stop waiting when this aborts: the lookup then ends as an `error` with code `ABORTED`. */
+  readonly signal?: AbortSignal;
 }
 
 interface BunDns {
@@ -67,23 +69,31 @@ const NOT_FOUND = new Set(["ENOTFOUND", "ENODATA", "EAI_NONAME", "EAI_NODATA", "
 
 /**
  * Resolves `name` with getaddrinfo. Never rejects: "not found" and failures come back as a
- * status. A lookup that outlives `timeoutMs` is reported as a timeout (getaddrinfo itself cannot
- * be cancelled; its answer is then ignored).
+ * status. A lookup that outlives `timeoutMs` is reported as a timeout, one whose `signal` aborts
+ * as an error with code `ABORTED` (getaddrinfo itself cannot be cancelled; its answer is then
+ * ignored).
  */
 export async function systemLookup(
   name: string,
   options: SystemLookupOptions = {},
 ): Promise<SystemLookup> {
-  const { family, timeoutMs = 5000 } = options;
+  const { family, timeoutMs = 5000, signal } = options;
   const started = performance.now();
   const timeMs = () => Math.round((performance.now() - started) * 1000) / 1000;
+  if (signal?.aborted) return { status: "error", addresses: [], code: "ABORTED", timeMs: 0 };
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<"timeout">((resolve) => {
+  let onAbort: (() => void) | undefined;
+  const cut = new Promise<"timeout" | "aborted">((resolve) => {
     timer = setTimeout(() => resolve("timeout"), timeoutMs);
+    onAbort = () => resolve("aborted");
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
   try {
-    const found = await Promise.race([rawLookup(name, family), timeout]);
+    const found = await Promise.race([rawLookup(name, family), cut]);
     if (found === "timeout") return { status: "timeout", addresses: [], timeMs: timeMs() };
+    if (found === "aborted") {
+      return { status: "error", addresses: [], code: "ABORTED", timeMs: timeMs() };
+    }
     const seen = new Set<string>();
     const addresses: SystemAddress[] = [];
     for (const a of found) {
@@ -107,6 +117,7 @@ export async function systemLookup(
     return { status, addresses: [], code, timeMs: timeMs() };
   } finally {
     clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
   }
 }
 

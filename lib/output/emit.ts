@@ -56,7 +56,8 @@ export function toNdjsonLine(value: unknown): string {
 
 /**
  * Writes one result to stdout in the chosen format and sets the exit code it stands for.
- * `ndjson` writes the result as one line. Returns the exit code.
+ * `ndjson` writes the result as one line. Returns the exit code. Superseded by
+ * `emitDocument` (./document_emit.ts, the one result model); goes once every command has moved.
  */
 export function emitResult<T>(
   target: OutputTarget,
@@ -73,55 +74,6 @@ export function emitResult<T>(
   const code = view.exitCode?.(result) ?? ExitCode.Ok;
   target.process.exitCode = code;
   return code;
-}
-
-/** How a streaming command shows each item and its closing summary. */
-export interface StreamView<I, S> {
-  /** Human text for one item as it completes (may be empty). */
-  item(item: I, style: Style): string;
-  /** Human text for the summary. */
-  summary(summary: S, style: Style): string;
-  /** The exit code the summary stands for; default {@link ExitCode.Ok}. */
-  exitCode?(summary: S): ExitCode;
-}
-
-/** A writer for streaming commands: items as they complete, then one summary. */
-export interface ResultStream<I, S> {
-  /** Emits one item (human: its line; ndjson: one line; json: kept for the final document). */
-  item(item: I): void;
-  /** Emits the summary and sets the exit code; json writes `{ ...summary, [itemsKey]: items }`. */
-  end(summary: S): ExitCode;
-}
-
-/**
- * Opens a result stream. With `--json` items are collected and written with the summary as one
- * document under `itemsKey`; with `--ndjson` each item is a line and the summary is the last line,
- * marked `"type": "summary"`.
- */
-export function openStream<I, S extends object>(
-  target: OutputTarget,
-  format: OutputFormat,
-  view: StreamView<I, S>,
-  itemsKey = "results",
-): ResultStream<I, S> {
-  const style = styleFor(target);
-  const items: I[] = [];
-  const write = (text: string) => text && target.io.write("stdout", text);
-  return {
-    item(item) {
-      if (format === "json") items.push(item);
-      else if (format === "ndjson") write(toNdjsonLine(item));
-      else write(view.item(item, style));
-    },
-    end(summary) {
-      if (format === "json") write(toJson({ ...summary, [itemsKey]: items }));
-      else if (format === "ndjson") write(toNdjsonLine({ type: "summary", ...summary }));
-      else write(view.summary(summary, style));
-      const code = view.exitCode?.(summary) ?? ExitCode.Ok;
-      target.process.exitCode = code;
-      return code;
-    },
-  };
 }
 
 /** Writes one diagnostic line to stderr (progress, reports, warnings), never to stdout. */

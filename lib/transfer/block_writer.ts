@@ -1,6 +1,7 @@
 /**
  * Writing one received file to disk through a sender's blocks, with O_DIRECT for full blocks
- * where the file system allows it. Used by `receive` (lib/cli/receive_run.ts).
+ * where the file system allows it. Used by the receiver's file store
+ * (lib/transfer/receive_store.ts).
  * @module
  */
 import { constants as fsConstants } from "node:fs";

@@ -17,14 +17,23 @@ for (const target of targets()) {
     assert.equal(b.stdout, "20000\n");
   });
 
-  test(`[${target}] htons --json reports the host byte order`, async () => {
-    const r = await runNetdiag(target, ["htons", "0x4e20", "1", "--json"]);
-    assert.equal(r.code, 0);
-    const doc = JSON.parse(r.stdout);
-    assert.equal(doc.function, "htons");
-    assert.equal(doc.hostByteOrder, "little");
-    assert.deepEqual(doc.conversions.map((c: { output: number }) => c.output), [8270, 256]);
-  });
+  // --json=true: the full CLI (lib/cli/fast_path.ts answers the plain --json form).
+  for (const json of ["--json", "--json=true"]) {
+    test(`[${target}] htons ${json} prints the document: conversions and the host byte order`, async () => {
+      const r = await runNetdiag(target, ["htons", "0x4e20", "1", json]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout), {
+        command: "htons",
+        ok: true,
+        exitCode: 0,
+        summary: { bits: 16, hostByteOrder: "little" },
+        results: [
+          { input: 20000, output: 8270, outputHex: "0x204e" },
+          { input: 1, output: 256, outputHex: "0x0100" },
+        ],
+      });
+    });
+  }
 
   for (const bad of ["70000", "-1", "1.5", "abc", ""]) {
     test(`[${target}] htons rejects ${JSON.stringify(bad)} with exit 2 and one line`, async () => {

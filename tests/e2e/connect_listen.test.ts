@@ -215,12 +215,70 @@ for (const target of targets()) {
         ["connect", "127.0.0.1", "70000"],
         ["connect", "127.0.0.1", "80", "--send", "a", "--send-file", "b"],
         ["connect", "127.0.0.1", "80", "--send", "bad\\q"],
+        ["connect", "--unix", "/tmp/x.sock", "-4"],
+        ["connect", "--unix", "/tmp/x.sock", "--udp"],
+        ["connect", "-4", "-6", "localhost", "80"],
+        ["connect", "127.0.0.1", "80", "81"],
         ["listen"],
+        ["listen", "--unix", "/tmp/x.sock", "--udp"],
+        ["listen", "--unix", "/tmp/x.sock", "80"],
       ]
     ) {
       const r = await runNetdiag(target, args);
       assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
       assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    }
+  });
+
+  test(`[${target}] conflicting connect flags are refused by name before anything connects`, async () => {
+    const r = await runNetdiag(target, ["connect", "--unix", "/tmp/x.sock", "--ipv6", "--json"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /\nnetdiag: conflicting flags "--unix" and "--ipv6": -4 and -6 choose/);
+  });
+
+  test(`[${target}] listen -k --json reports every client and its totals when stopped`, async () => {
+    const child = spawnNetdiag(target, ["listen", "0", "--keep-open", "--json"]);
+    const address = await waitForLine(child.stderr!, (l) => /listening on (\S+)/.exec(l)?.[1]);
+    const done = collect(child, { timeoutMs: 20_000 });
+    const port = address.split(":").pop()!;
+    for (const word of ["one", "three"]) {
+      const r = await runNetdiag(target, ["connect", "127.0.0.1", port, "--send", word, "-q"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, "");
+    }
+    process.kill(child.pid!, "SIGTERM");
+    const s = await done;
+    assert.equal(s.code, 0, s.stderr);
+    assert.equal(s.stdout, "onethree");
+    // The "listening on" line went to waitForLine; after it, only the document (no client lines).
+    const lines = s.stderr.trimEnd().split("\n");
+    assert.equal(lines.length, 1, s.stderr);
+    const doc = JSON.parse(lines[0]);
+    assert.deepEqual(doc.results.map((r: { bytesReceived: number }) => r.bytesReceived), [3, 5]);
+    assert.deepEqual(
+      [doc.summary.clients, doc.summary.bytesReceived, doc.summary.stopped, doc.ok],
+      [2, 8, true, true],
+    );
+  });
+
+  test(`[${target}] connect --json with --hex: the dump on stdout, only the document on stderr`, async () => {
+    const server = await replyAfterEof(() => enc.encode("\x00\x01AB"));
+    try {
+      const r = await runNetdiag(target, [
+        "connect",
+        "127.0.0.1",
+        String(server.port),
+        "--send",
+        "x",
+        "--hex",
+        "--json",
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^00000000 {2}00 01 41 42 /);
+      const doc = JSON.parse(r.stderr);
+      assert.deepEqual([doc.command, doc.results[0].bytesReceived], ["connect", 4]);
+    } finally {
+      server.close();
     }
   });
 

@@ -27,7 +27,7 @@ interface Record {
 }
 interface Exchange {
   name: string;
-  type: string;
+  recordType: string;
   status: string;
   rcode?: string;
   transport: string;
@@ -57,7 +57,7 @@ describe("netdiag dns against dnsmasq", () => {
   const query = async (target: "deno" | "binary", args: string[]) => {
     const r = await runNetdiag(target, ["dns", "--server", dns.server, ...args, "--json"]);
     const doc = r.stdout ? JSON.parse(r.stdout) : undefined;
-    return { ...r, results: (doc?.results ?? []) as Exchange[] };
+    return { ...r, doc, results: (doc?.results ?? []) as Exchange[] };
   };
 
   for (const target of targets()) {
@@ -88,7 +88,7 @@ describe("netdiag dns against dnsmasq", () => {
       const { code, stderr } = r;
       const results = JSON.parse(r.stdout).results as Exchange[];
       assert.equal(code, 0, stderr);
-      const byType = Object.fromEntries(results.map((x) => [x.type, x.answers]));
+      const byType = Object.fromEntries(results.map((x) => [x.recordType, x.answers]));
       assert.deepEqual(byType.MX[0].value, { preference: 10, exchange: "mail.test" });
       assert.equal(byType.TXT.length, 1, "one TXT record with two strings");
       assert.deepEqual(byType.TXT[0].value, ["first string", "second string"]);
@@ -108,6 +108,7 @@ describe("netdiag dns against dnsmasq", () => {
     test(`[${target}] dns tells NXDOMAIN and NODATA apart, both exit 1`, async () => {
       const nx = await query(target, ["nosuch.test"]);
       assert.equal(nx.code, 1);
+      assert.deepEqual([nx.doc.command, nx.doc.ok, nx.doc.exitCode], ["dns", false, 1]);
       assert.equal(nx.results[0].status, "NXDOMAIN");
       const nodata = await query(target, ["host.test", "MX"]);
       assert.equal(nodata.code, 1);
@@ -173,10 +174,15 @@ describe("netdiag dns against dnsmasq", () => {
         "NOERROR",
         "NODATA",
       ]);
-      assert.deepEqual(
-        { ...lines.at(-1), timeMs: 0 },
-        { type: "summary", count: 5, ok: 3, negative: 2, failed: 0, timeMs: 0 },
-      );
+      assert.ok(lines.slice(0, -1).every((l) => l.type === "result"));
+      const last = lines.at(-1);
+      assert.deepEqual({ ...last, summary: { ...last.summary, timeMs: 0 } }, {
+        type: "summary",
+        command: "dns",
+        ok: false,
+        exitCode: 1,
+        summary: { count: 5, ok: 3, negative: 2, failed: 0, invalid: 0, timeMs: 0 },
+      });
     });
 
     for (

@@ -166,7 +166,10 @@ for (const target of targets()) {
         "--json",
       ]);
       assert.equal(tcp.code, 0, tcp.stderr);
-      const t = JSON.parse(tcp.stdout);
+      const doc = JSON.parse(tcp.stdout);
+      assert.equal(doc.command, "echo test");
+      assert.equal(doc.results.length, 3, "one result per connection");
+      const t = doc.summary;
       assert.equal(t.messagesVerified, 150);
       assert.equal(t.rtt.samples, 150);
       for (const k of ["minMs", "meanMs", "p50Ms", "p90Ms", "p99Ms", "maxMs", "stddevMs"]) {
@@ -182,7 +185,7 @@ for (const target of targets()) {
         "--json",
       ]);
       assert.equal(udp.code, 0, udp.stderr);
-      const u = JSON.parse(udp.stdout);
+      const u = JSON.parse(udp.stdout).summary;
       assert.equal(u.messagesVerified, 50);
       assert.deepEqual(u.udp, { lost: 0, lossPercent: 0, duplicates: 0, reordered: 0 });
       const unix = await runNetdiag(target, ["echo", "test", "--unix", sock, "--count", "20"]);
@@ -199,15 +202,17 @@ for (const target of targets()) {
         "--json",
       ]);
       assert.equal(stream.code, 0, stream.stderr);
-      assert.equal(JSON.parse(stream.stdout).bytesVerified, 4 * 1024 * 1024);
+      assert.equal(JSON.parse(stream.stdout).summary.bytesVerified, 4 * 1024 * 1024);
     } finally {
       const r = await stopServe(child);
       rmSync(dir, { recursive: true, force: true });
       assert.equal(r.code, 0, r.stderr);
-      const summary = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
-      assert.equal(summary.type, "summary");
-      assert.equal(summary.connections, 3 + 1 + 1);
-      assert.equal(summary.datagrams, 50);
+      const last = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+      assert.equal(last.type, "summary");
+      assert.equal(last.command, "echo serve");
+      assert.equal(last.exitCode, 0);
+      assert.equal(last.summary.connections, 3 + 1 + 1);
+      assert.equal(last.summary.datagrams, 50);
       const sessions = r.stderr.trim().split("\n").map((l) => JSON.parse(l));
       assert.ok(sessions.some((s) => s.transport === "unix" && s.end === "closed"));
       assert.ok(sessions.some((s) => s.transport === "udp" && s.bytesIn === 50 * 64));
@@ -341,7 +346,7 @@ for (const target of targets()) {
     } finally {
       first.close();
       const r = await stopServe(child);
-      assert.equal(JSON.parse(r.stdout.trim().split("\n").at(-1)!).rejected, 1);
+      assert.equal(JSON.parse(r.stdout.trim().split("\n").at(-1)!).summary.rejected, 1);
     }
   });
 
@@ -352,7 +357,10 @@ for (const target of targets()) {
     assert.equal(dec.decode(reply), "only once");
     const r = await done;
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /"type":"summary","connections":1,/);
+    assert.match(
+      r.stdout,
+      /\{"type":"summary","command":"echo serve","ok":true,"exitCode":0,"summary":\{"connections":1,/,
+    );
   });
 
   test(`[${target}] echo serve prints human lines: listening, one per connection, totals`, async () => {
@@ -368,7 +376,10 @@ for (const target of targets()) {
       r.stdout,
       /^totals: 1 connection \(peak 1, 0 rejected\); 0 datagrams from 0 UDP peers; 3 B in, 3 B out; up /m,
     );
-    assert.match(r.stderr, /^tcp 127\.0\.0\.1:\d+ closed; 3 B in, 3 B out, 1 message, \d+ ms$/m);
+    assert.match(
+      r.stderr,
+      /^tcp 127\.0\.0\.1:\d+ closed; 3 B in, 3 B out, 1 message, [0-9.]+ m?s$/m,
+    );
   });
 
   test(`[${target}] echo test exits 1 naming the message and offset when the echo differs`, async () => {
@@ -395,7 +406,10 @@ for (const target of targets()) {
       assert.equal(j.code, 1);
       // The reply is "OK..." + the random payload: the first difference lies inside the prefix,
       // at 0 unless the payload happens to begin with the prefix's first byte(s).
-      const mismatch = JSON.parse(j.stdout).mismatch;
+      const doc = JSON.parse(j.stdout);
+      assert.equal(doc.ok, false);
+      assert.equal(doc.exitCode, 1);
+      const mismatch = doc.summary.mismatch;
       assert.ok(mismatch.offset >= 0 && mismatch.offset < 5, `offset ${mismatch.offset}`);
       assert.equal(mismatch.actual, "OK...".charCodeAt(mismatch.offset));
       assert.deepEqual(
@@ -422,6 +436,77 @@ for (const target of targets()) {
     assert.match(badTarget.stderr, /invalid target "host:port:x"/);
     const conflict = await runNetdiag(target, ["echo", "serve", "7", "--tcp", "8"]);
     assert.equal(conflict.code, 2);
+  });
+
+  test(`[${target}] echo serve and echo test refuse the flag pairs their help declares, exit 2`, async () => {
+    const cases: [string[], RegExp][] = [
+      [
+        ["echo", "test", "7", "--stream", "--framed"],
+        /"--stream" and "--framed": --stream is plain/,
+      ],
+      [["echo", "test", "7", "--stream", "--interval", "1s"], /"--stream" and "--interval"/],
+      [["echo", "test", "--unix", "/tmp/x.sock", "--udp"], /"--unix" and "--udp": choose one/],
+      [["echo", "test", "7", "--json", "--ndjson"], /"--json" and "--ndjson": choose one/],
+      [["echo", "serve", "--port", "7", "--udp", "8"], /"--port" and "--udp"/],
+      [["echo", "serve", "--json", "--ndjson"], /"--json" and "--ndjson": choose one/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runNetdiag(target, args);
+      assert.equal(r.code, 2, args.join(" "));
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    }
+    const help = await runNetdiag(target, ["echo", "test", "--help"]);
+    assert.match(
+      help.stdout,
+      /Flags that exclude each other: --json \/ --ndjson; --unix \/ --udp;/,
+    );
+  });
+
+  test(`[${target}] echo test stopped by SIGINT still reports, marked interrupted, exit 130`, async () => {
+    const { child: server, at } = await startServe(target, ["--tcp", "0"], ["tcp"]);
+    try {
+      const child = spawnNetdiag(target, [
+        "echo",
+        "test",
+        String(at.tcp),
+        "--duration",
+        "30s",
+        "--interval",
+        "5ms",
+        "--json",
+      ]);
+      const done = collect(child, { timeoutMs: 20_000 });
+      await new Promise((r) => setTimeout(r, 1500));
+      process.kill(child.pid!, "SIGINT");
+      const r = await done;
+      assert.equal(r.code, 130, r.stderr);
+      const doc = JSON.parse(r.stdout);
+      assert.equal(doc.interrupted, true);
+      assert.equal(doc.ok, false);
+      assert.ok(doc.summary.messagesVerified > 0, r.stdout);
+      assert.equal("interrupted" in doc.summary, false);
+    } finally {
+      await stopServe(server);
+    }
+  });
+
+  test(`[${target}] echo serve --json prints the listening lines on stderr, the document at the end`, async () => {
+    const child = spawnNetdiag(target, ["echo", "serve", "--tcp", "0", "--json", "--quiet"]);
+    const port = await waitForLine(
+      child.stderr!,
+      (l) => /^listening tcp 127\.0\.0\.1:(\d+)$/.exec(l)?.[1],
+    );
+    await exchange({ transport: "tcp", port: Number(port) }, enc.encode("abc"));
+    const r = await stopServe(child);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.command, "echo serve");
+    assert.deepEqual(doc.results, [
+      { transport: "tcp", address: "127.0.0.1", port: Number(port), family: 4 },
+    ]);
+    assert.equal(doc.summary.bytesIn, 3);
+    assert.equal(r.stderr, "", "--quiet: no connection lines");
   });
 
   test(`[${target}] echo test works against socat and ncat echo servers (RFC 862)`, {
@@ -478,7 +563,7 @@ for (const target of targets()) {
           "--json",
         ]);
         assert.equal(r.code, 0, `${port}: ${r.stderr}`);
-        assert.equal(JSON.parse(r.stdout).messagesVerified, 20);
+        assert.equal(JSON.parse(r.stdout).summary.messagesVerified, 20);
       }
     } finally {
       await Promise.all(peers.map(stopPeer));

@@ -28,14 +28,16 @@ for (const target of targets()) {
     const r = await runNetdiag(target, ["hostname", "--fqdn", "--json"]);
     assert.equal(r.code, 0);
     const doc = JSON.parse(r.stdout);
-    assert.equal(doc.hostname, want[0]);
+    assert.deepEqual([doc.command, doc.ok, doc.exitCode], ["hostname", true, 0]);
+    const result = doc.results[0];
+    assert.equal(result.hostname, want[0]);
+    const byAddr = result.gethostbyaddr;
     if (want[1]) {
-      assert.deepEqual(
-        [doc.gethostbyaddr.hostname, doc.gethostbyaddr.aliases, [doc.gethostbyaddr.address]],
-        want[1],
-      );
+      const answer = byAddr.answers[0];
+      assert.deepEqual([answer.hostname, answer.aliases, [byAddr.address]], want[1]);
     } else {
-      assert.ok(doc.gethostbyaddr.error);
+      assert.notEqual(byAddr.status, "ok");
+      assert.ok(byAddr.reason ?? byAddr.answers[0]?.reason);
     }
   });
 }

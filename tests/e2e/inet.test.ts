@@ -23,12 +23,17 @@ for (const target of targets()) {
     const r = await runNetdiag(target, ["aton", "10.1.2", "--json"]);
     assert.equal(r.code, 0);
     assert.deepEqual(JSON.parse(r.stdout), {
-      function: "aton",
-      family: "inet",
-      input: "10.1.2",
-      hex: "0a010002",
-      bytes: "b'\\n\\x01\\x00\\x02'",
-      address: "10.1.0.2",
+      command: "aton",
+      ok: true,
+      exitCode: 0,
+      summary: {},
+      results: [{
+        family: 4,
+        input: "10.1.2",
+        hex: "0a010002",
+        bytes: "b'\\n\\x01\\x00\\x02'",
+        address: "10.1.0.2",
+      }],
     });
   });
 
@@ -45,16 +50,27 @@ for (const target of targets()) {
     assert.equal(r.code, 2);
   });
 
-  test(`[${target}] ntop --json reports the family`, async () => {
+  test(`[${target}] ntop --json reports the family as 4 or 6`, async () => {
     const r = await runNetdiag(target, ["ntop", "7f000001", "--json"]);
     assert.equal(r.code, 0);
     assert.deepEqual(JSON.parse(r.stdout), {
-      function: "ntop",
-      family: "inet",
-      input: "7f000001",
-      hex: "7f000001",
-      address: "127.0.0.1",
+      command: "ntop",
+      ok: true,
+      exitCode: 0,
+      summary: {},
+      results: [{ family: 4, input: "7f000001", hex: "7f000001", address: "127.0.0.1" }],
     });
+  });
+
+  test(`[${target}] pton --json of bad text prints a usage document and exits 2`, async () => {
+    const r = await runNetdiag(target, ["pton", "1::2::3", "--json"]);
+    assert.equal(r.code, 2);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.command, "pton");
+    assert.equal(doc.ok, false);
+    assert.equal(doc.error.kind, "usage");
+    assert.match(doc.error.message, /invalid IPv6 address "1::2::3"/);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
   });
 
   const bad: [string[], string][] = [

@@ -6,11 +6,21 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import process from "node:process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { collect, commandLine, runNetdiag, type Target, targets } from "../support/cli.ts";
+import {
+  collect,
+  commandLine,
+  runNetdiag,
+  spawnNetdiag,
+  type Target,
+  targets,
+  waitForLine,
+} from "../support/cli.ts";
 import { startFilteredPort } from "../support/filtered_port.ts";
+import { assertNdjsonMatchesSchema } from "../support/schema.ts";
 import { type Listener, netAdapter } from "../../lib/net/mod.ts";
 
 interface Result {
@@ -74,10 +84,22 @@ async function closedUdpPort(): Promise<number> {
   return port;
 }
 
+/** A `probe --json` document. */
+interface ProbeDocument {
+  command: string;
+  ok: boolean;
+  exitCode: number;
+  interrupted?: true;
+  summary: Record<string, unknown> & { counts: Record<string, number> };
+  results: Result[];
+}
+
 async function probeJson(target: Target, args: string[]) {
   const r = await runNetdiag(target, ["probe", ...args, "--json"]);
   assert.ok(r.stdout.startsWith("{"), `no JSON (exit ${r.code}): ${r.stderr}`);
-  return { ...r, doc: JSON.parse(r.stdout) as { results: Result[]; [k: string]: unknown } };
+  const doc = JSON.parse(r.stdout) as ProbeDocument;
+  assert.equal(doc.exitCode, r.code, "the document's exit code is the process's");
+  return { ...r, doc };
 }
 
 function expectUsageError(
@@ -99,12 +121,13 @@ for (const target of targets()) {
       const a = await probeJson(target, [`127.0.0.1:${open.port}`]);
       assert.equal(a.code, 0, a.stderr);
       assert.equal(a.doc.results[0].state, "open");
-      assert.equal(a.doc.met, true);
+      assert.equal(a.doc.summary.met, true);
+      assert.equal(a.doc.ok, true);
       const b = await probeJson(target, [`127.0.0.1:${closed}`]);
       assert.equal(b.code, 1);
       assert.equal(b.doc.results[0].state, "closed");
       assert.equal(b.doc.results[0].code, "ECONNREFUSED");
-      assert.deepEqual(b.doc.counts, {
+      assert.deepEqual(b.doc.summary.counts, {
         open: 0,
         closed: 1,
         filtered: 0,
@@ -141,13 +164,8 @@ for (const target of targets()) {
     try {
       const r = await probeJson(target, [`[::1]:${port}`]);
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(
-        [r.doc.results[0].state, (r.doc.results[0] as { address?: string }).address],
-        [
-          "open",
-          "::1",
-        ],
-      );
+      const res = r.doc.results[0] as Result & { address: string; family: number };
+      assert.deepEqual([res.state, res.address, res.family], ["open", "::1", 6]);
     } finally {
       listener.close();
     }
@@ -233,9 +251,14 @@ for (const target of targets()) {
       const r = await runNetdiag(target, ["probe", `127.0.0.1:${open.port},${closed}`, "--ndjson"]);
       const lines = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
       assert.equal(lines.length, 3);
+      assert.deepEqual(lines.slice(0, 2).map((l) => l.type), ["result", "result"]);
       assert.deepEqual(lines.slice(0, 2).map((l) => l.port).sort(), [open.port, closed].sort());
-      assert.equal(lines[2].type, "summary");
-      assert.equal(lines[2].probes, 2);
+      assert.deepEqual([lines[2].type, lines[2].command, lines[2].exitCode], [
+        "summary",
+        "probe",
+        1,
+      ]);
+      assert.equal(lines[2].summary.probes, 2);
       assert.equal(r.code, 1);
     } finally {
       open.close();
@@ -317,23 +340,36 @@ for (const target of targets()) {
   });
 
   test(`[${target}] probe --wait succeeds when a listener starts late`, async () => {
+    // One probe at a time, the late port first: once the marker port sees its connection, the
+    // late port's first probe has been refused, so the listener that starts then is found by a
+    // later round, however slowly netdiag starts.
     const port = await closedPort();
+    const net = await netAdapter();
+    const marker = await net.listen({ transport: "tcp", hostname: "127.0.0.1", port: 0 });
     let late: { close(): void } | undefined;
-    const timer = setTimeout(async () => (late = await tcpListener(port)), 700);
+    const starting = marker.accept().then(async (conn) => {
+      conn.close();
+      drain(marker);
+      late = await tcpListener(port);
+    });
     try {
       const r = await probeJson(target, [
         `127.0.0.1:${port}`,
+        `127.0.0.1:${(marker.addr as { port: number }).port}`,
+        "--concurrency",
+        "1",
         "--wait",
-        "10s",
+        "20s",
         "--interval",
         "100ms",
       ]);
       assert.equal(r.code, 0, r.stderr);
-      const wait = r.doc.wait as { rounds: number };
+      const wait = r.doc.summary.wait as { rounds: number };
       assert.ok(wait.rounds >= 2, `rounds ${wait.rounds}`);
-      assert.equal(r.doc.results[0].state, "open");
+      assert.deepEqual(r.doc.results.map((x) => x.state), ["open", "open"]);
+      await starting;
     } finally {
-      clearTimeout(timer);
+      marker.close();
       late?.close();
     }
   });
@@ -348,9 +384,9 @@ for (const target of targets()) {
       "100ms",
     ]);
     assert.equal(r.code, 1);
-    assert.equal(r.doc.met, false);
+    assert.equal(r.doc.summary.met, false);
     assert.equal(r.doc.results[0].state, "closed");
-    assert.ok((r.doc.wait as { rounds: number }).rounds >= 2);
+    assert.ok((r.doc.summary.wait as { rounds: number }).rounds >= 2);
   });
 
   test(`[${target}] probe … -- command runs it after success and exits with its status`, async () => {
@@ -404,6 +440,20 @@ for (const target of targets()) {
     assert.equal(r.stdout, "");
   });
 
+  test(`[${target}] probe --json of a host that cannot be resolved prints its error document`, async () => {
+    const r = await runNetdiag(target, ["probe", "nosuch.invalid:80", "--json"]);
+    assert.equal(r.code, 3);
+    const doc = JSON.parse(r.stdout);
+    assert.deepEqual([doc.command, doc.ok, doc.exitCode, doc.error.kind], [
+      "probe",
+      false,
+      3,
+      "failure",
+    ]);
+    assert.match(doc.error.message, /^cannot resolve "nosuch\.invalid"/);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  });
+
   const bad: [string[], string][] = [
     [["127.0.0.1:0"], "0"],
     [["127.0.0.1:65536"], "65536"],
@@ -430,14 +480,14 @@ for (const target of targets()) {
         "--threads",
         "2",
       ]);
-      // The binary needs lib/cli/probe_worker.ts as an entry point of `bun build --compile`.
-      assert.equal(doc.threads, 2, "a second thread ran");
+      // The binary needs lib/probe/worker.ts as an entry point of `bun build --compile`.
+      assert.equal(doc.summary.threads, 2, "a second thread ran");
       assert.deepEqual(
         doc.results.map((r) => r.port),
         Array.from({ length: 5000 }, (_, i) => lo + i),
       );
       assert.equal(doc.results.find((r) => r.port === open.port)?.state, "open");
-      const counts = doc.counts as Record<string, number>;
+      const counts = doc.summary.counts;
       assert.equal(counts.error + counts.filtered, 0, JSON.stringify(counts));
     } finally {
       open.close();
@@ -458,9 +508,50 @@ for (const target of targets()) {
           "--any",
           ...extra,
         ]);
-        assert.equal(doc.threads, 1, extra.join(" "));
+        assert.equal(doc.summary.threads, 1, extra.join(" "));
       }
     } finally {
+      open.close();
+    }
+  });
+
+  test(`[${target}] probe stopped by SIGINT mid-scan prints what it found, interrupted, exit 130`, async () => {
+    const open = await tcpListener(0, SCAN_HOST);
+    const lo = Math.max(1, Math.min(open.port - 100, 65535 - 60_000));
+    const child = spawnNetdiag(target, [
+      "probe",
+      `${SCAN_HOST}:${lo}-${lo + 59_999}`,
+      "--threads",
+      "2",
+      "--concurrency",
+      "8",
+      "--timeout",
+      "300ms",
+      "--ndjson",
+    ]);
+    const done = collect(child, { timeoutMs: 60_000 });
+    try {
+      // Signalled once it is probing (its handler is in place by then).
+      await waitForLine(child.stdout!, (l) => l.startsWith('{"type":"result"') || undefined);
+      // (node:child_process's kill() under Deno does not deliver a catchable SIGINT.)
+      process.kill(child.pid!, "SIGINT");
+      const r = await done;
+      assert.equal(r.code, 130, r.stderr);
+      assertNdjsonMatchesSchema("probe", r.stdout);
+      const lines = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+      const last = lines.pop();
+      assert.deepEqual([last.type, last.ok, last.exitCode, last.interrupted], [
+        "summary",
+        false,
+        130,
+        true,
+      ]);
+      assert.ok(last.summary.probes < 60_000, `probes ${last.summary.probes}`);
+      assert.equal(lines.length, last.summary.probes, "a result line per endpoint probed");
+      assert.ok(lines.every((l) => l.type === "result"));
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await done;
       open.close();
     }
   });
@@ -482,8 +573,9 @@ for (const target of targets()) {
     try {
       const r = await collect(child, { timeoutMs: 60_000 });
       const lines = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
-      const summary = lines.pop();
-      assert.equal(summary.type, "summary", r.stderr);
+      const last = lines.pop();
+      assert.equal(last.type, "summary", r.stderr);
+      const summary = last.summary;
       assert.equal(summary.probes, 5000);
       assert.ok(summary.concurrency <= 64, `window ${summary.concurrency}`);
       assert.equal(summary.counts.error, 0, JSON.stringify(summary.counts));

@@ -2,11 +2,12 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { runNetdiag, targets } from "../support/cli.ts";
+import { runNetdiag, spawnNetdiag, targets, waitForLine } from "../support/cli.ts";
 import { type Dnsmasq, startDnsmasq, testZone } from "../support/dnsmasq.ts";
 import { type FakeDns, startRcodeServer, startSilentServer } from "../support/fake_dns.ts";
 import { join } from "../support/paths.ts";
 import { python, run } from "../support/python.ts";
+import { assertNdjsonMatchesSchema } from "../support/schema.ts";
 
 interface Answer {
   source: string;
@@ -70,7 +71,8 @@ describe("netdiag resolve and reverse", () => {
 
   const json = async (target: "deno" | "binary", args: string[], stdin?: string) => {
     const r = await runNetdiag(target, [...args, "--json"], stdin ? { stdin } : {});
-    return { ...r, items: (r.stdout ? JSON.parse(r.stdout).results : []) as Item[] };
+    const doc = r.stdout ? JSON.parse(r.stdout) : undefined;
+    return { ...r, doc, items: (doc?.results ?? []) as Item[] };
   };
 
   for (const target of targets()) {
@@ -204,6 +206,7 @@ describe("netdiag resolve and reverse", () => {
     test(`[${target}] resolve exits 1 for NXDOMAIN and 3 for SERVFAIL and timeout`, async () => {
       const nx = await json(target, ["resolve", "--server", dns.server, "nosuch.test"]);
       assert.equal(nx.code, 1);
+      assert.deepEqual([nx.doc.command, nx.doc.ok, nx.doc.exitCode], ["resolve", false, 1]);
       assert.equal(nx.items[0].status, "not-found");
       assert.match(nx.items[0].answers[0].reason!, /NXDOMAIN/);
       const sf = await json(target, ["resolve", "--server", servfail.server, "a.test"]);
@@ -255,9 +258,37 @@ describe("netdiag resolve and reverse", () => {
       assert.equal(r.code, 1);
       const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
       assert.deepEqual(lines.slice(0, -1).map((l) => l.name), names);
-      assert.ok(lines.slice(0, -1).every((l) => typeof l.timeMs === "number"));
+      assert.ok(
+        lines.slice(0, -1).every((l) => l.type === "result" && typeof l.timeMs === "number"),
+      );
       assert.equal(lines.at(-1).type, "summary");
-      assert.equal(lines.at(-1).negative, 1);
+      assert.equal(lines.at(-1).command, "resolve");
+      assert.equal(lines.at(-1).summary.negative, 1);
+    });
+
+    test(`[${target}] resolve - ends its document as interrupted on SIGINT, exit 130`, async () => {
+      const child = spawnNetdiag(target, [
+        ...["resolve", "--source", "hosts", "--hosts-file", hostsFile, "--ndjson", "-"],
+      ]);
+      const out: string[] = [];
+      const err: string[] = [];
+      child.stdout!.setEncoding("utf8").on("data", (c: string) => out.push(c));
+      child.stderr!.setEncoding("utf8").on("data", (c: string) => err.push(c));
+      const exited = new Promise<number | null>((done) => child.on("close", done));
+      const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      child.stdin!.write("host.test\n"); // stdin stays open: the batch waits for more names
+      await waitForLine(child.stdout!, (l) => l.includes('"host.test"') || undefined);
+      process.kill(child.pid!, "SIGINT");
+      const code = await exited;
+      clearTimeout(killer);
+      child.stdin!.destroy();
+      assert.equal(code, 130, err.join(""));
+      const stdout = out.join("");
+      assertNdjsonMatchesSchema("resolve", stdout);
+      const lines = stdout.trim().split("\n").map((l) => JSON.parse(l));
+      assert.deepEqual(lines.map((l) => l.type), ["result", "summary"]);
+      assert.deepEqual([lines[1].interrupted, lines[1].exitCode], [true, 130]);
+      assert.equal(lines[1].summary.ok, 1);
     });
 
     for (
@@ -266,7 +297,12 @@ describe("netdiag resolve and reverse", () => {
         [["resolve", "a".repeat(64) + ".test"], /64 characters, at most 63/],
         [["resolve", `${"a.".repeat(127)}ab`], /256 characters, at most 253/],
         [["resolve", "--server", "127.0.0.1:0", "a.test"], /"127\.0\.0\.1:0"/],
-        [["resolve", "--server", "1.2.3.4", "--source", "hosts", "a.test"], /--server/],
+        [
+          ["resolve", "--server", "1.2.3.4", "--source", "hosts", "a.test"],
+          /a DNS server does not go with source "hosts"/,
+        ],
+        [["resolve", "-4", "-6", "a.test"], /"--ipv4" and "--ipv6": choose one family/],
+        [["resolve", "-6", "--first", "a.test"], /"--ipv6" and "--first": gethostbyname is IPv4/],
         [["resolve", "--first", "--ex", "a.test"], /--first.*--ex/],
         [["reverse", "not an address"], /invalid address "not an address"/],
       ] as const
@@ -288,9 +324,10 @@ describe("netdiag resolve and reverse", () => {
       const a = items[0].answers[0] as unknown as {
         hostname: string;
         aliases: string[];
-        addresses: string[];
+        addresses: { address: string; family: number }[];
       };
-      assert.deepEqual([a.hostname, a.aliases, a.addresses], want);
+      assert.deepEqual([a.hostname, a.aliases, a.addresses.map((x) => x.address)], want);
+      assert.ok(a.addresses.every((x) => x.family === 4));
     });
 
     test(`[${target}] reverse over DNS really asks for the PTR of 127.0.0.1`, async () => {

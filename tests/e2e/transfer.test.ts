@@ -168,15 +168,16 @@ for (const target of targets()) {
       assert.equal(r.code, 0, r.stderr);
       assert.equal(rx.code, 0, rx.stderr);
       const doc = JSON.parse(r.stdout);
-      assert.equal(doc.total, 3);
-      assert.equal(doc.verified, 3);
-      assert.equal(doc.bytes, 10 * 1024 * 1024 + 1);
-      assert.deepEqual(doc.files.map((f: { status: string }) => f.status), [
+      assert.equal(doc.command, "send");
+      assert.equal(doc.summary.total, 3);
+      assert.equal(doc.summary.verified, 3);
+      assert.equal(doc.summary.bytes, 10 * 1024 * 1024 + 1);
+      assert.deepEqual(doc.results.map((f: { status: string }) => f.status), [
         "verified",
         "verified",
         "verified",
       ]);
-      assert.equal(doc.files[2].sha256, sha256(files["ten.bin"]));
+      assert.equal(doc.results[2].sha256, sha256(files["ten.bin"]));
       for (const [name, bytes] of Object.entries(files)) {
         assert.deepEqual(
           new Uint8Array(readFileSync(join(ws.dir, name))),
@@ -186,9 +187,11 @@ for (const target of targets()) {
       }
       assert.deepEqual(leftovers(ws.dir), []);
       const rdoc = JSON.parse(rx.stdout);
-      assert.equal(rdoc.saved, 3);
-      assert.equal(rdoc.senders, 1);
-      assert.equal(rdoc.files.length, 3);
+      assert.equal(rdoc.command, "receive");
+      assert.equal(rdoc.summary.saved, 3);
+      assert.equal(rdoc.summary.senders, 1);
+      assert.equal(rdoc.results.length, 3);
+      assert.deepEqual(Object.keys(rdoc.results[0].peer).sort(), ["address", "family", "port"]);
     } finally {
       ws.cleanup();
     }
@@ -284,6 +287,29 @@ for (const target of targets()) {
     }
   });
 
+  test(`[${target}] receive stopped by SIGTERM prints its document, stopped, and exits 0 despite a failure`, async () => {
+    const ws = workspace();
+    try {
+      const receiver = await startReceiver(target, ws.dir, ["--json"]);
+      const client = await rawClient(receiver.port);
+      await client.send(encodeFrameHead({ name: "big.bin", sha256: "0".repeat(64) }, 1 << 20));
+      await client.send(new Uint8Array(1024));
+      for (let i = 0; i < 100 && leftovers(ws.dir).length === 0; i++) await sleep(20);
+      receiver.stop();
+      const rx = await receiver.done;
+      client.conn.close();
+      assert.equal(rx.code, 0, rx.stderr);
+      const doc = JSON.parse(rx.stdout);
+      assert.deepEqual(
+        [doc.command, doc.ok, doc.exitCode, doc.summary.stopped, doc.summary.failed],
+        ["receive", true, 0, true, 1],
+      );
+      assert.equal(doc.results[0].error, "the receiver was stopped");
+    } finally {
+      ws.cleanup();
+    }
+  });
+
   test(`[${target}] a corrupted body is refused with a sha256 mismatch and not saved`, async () => {
     const ws = workspace();
     try {
@@ -357,7 +383,7 @@ for (const target of targets()) {
           "--json",
         ]);
         assert.equal(r.code, 0, r.stderr);
-        assert.equal(JSON.parse(r.stdout).verified, names.length);
+        assert.equal(JSON.parse(r.stdout).summary.verified, names.length);
       }
       receiver.stop();
       const rx = await receiver.done;
@@ -720,7 +746,7 @@ for (const target of targets()) {
         /refused +"note\.txt" .*\\e\]0;pwned\\x07\\e\[2Jgone\\u\{202e\}\\r\\n\\x85/,
       );
       assert.equal(json.code, 1, json.stderr);
-      assert.equal(JSON.parse(json.stdout).files[0].error, error);
+      assert.equal(JSON.parse(json.stdout).results[0].error, error);
     } finally {
       ws.cleanup();
     }

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { DnsClient } from "../../lib/net/dns_client.ts";
-import { NameService } from "../../lib/net/name_service.ts";
+import { NameService } from "../../lib/resolve/name_service.ts";
 import { type Dnsmasq, startDnsmasq, testZone } from "../support/dnsmasq.ts";
 import { type FakeDns, startRcodeServer, startSilentServer } from "../support/fake_dns.ts";
 
@@ -66,7 +66,7 @@ describe("DnsClient over the runtime's socket adapter", () => {
       assert.equal((await bad.query("a.test", "A")).status, "SERVFAIL");
       const t = await quiet.query("a.test", "A");
       assert.equal(t.status, "TIMEOUT");
-      assert.match(t.error!, /no answer within 300 ms/);
+      assert.match(t.reason!, /no answer within 300 ms/);
     } finally {
       bad.close();
       quiet.close();

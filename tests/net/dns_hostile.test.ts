@@ -5,9 +5,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { ExitCode } from "../../lib/core/exit_code.ts";
 import { dnsStatusExitCode } from "../../lib/core/dns_records.ts";
-import { DnsClient, type DnsExchange } from "../../lib/net/dns_client.ts";
-import { NameService } from "../../lib/net/name_service.ts";
-import { checkHostsFile } from "../../lib/cli/lookup_flags.ts";
+import type { DnsExchange } from "../../lib/core/dns_exchange.ts";
+import { DnsClient } from "../../lib/net/dns_client.ts";
+import { NameService } from "../../lib/resolve/name_service.ts";
+import { checkHostsFile } from "../../lib/resolve/options.ts";
 import { NotRegularFileError, readTextFile } from "../../lib/runtime/read_text.ts";
 import { dnsExchangeText } from "../../lib/output/views/dns_view.ts";
 import { reverseItemText } from "../../lib/output/views/lookup_view.ts";
@@ -94,7 +95,7 @@ describe("DnsClient against a hostile DNS server", () => {
     const r = await client.query("bomb.test", "A");
     const ms = performance.now() - started;
     assert.equal(r.status, "MALFORMED");
-    assert.match(r.error!, /name is longer than 255 octets/);
+    assert.match(r.reason!, /name is longer than 255 octets/);
     assert.deepEqual(r.answers, []);
     assert.ok(ms < 500, `took ${ms} ms`);
     assert.equal(dnsStatusExitCode(r.status), ExitCode.Failure);
@@ -103,7 +104,7 @@ describe("DnsClient against a hostile DNS server", () => {
   test("names costing more than 512 KiB to decode make a message MALFORMED", async () => {
     const r = await client.query("bomb-wide.test", "A");
     assert.equal(r.status, "MALFORMED");
-    assert.match(r.error!, /more than 524288 octets to decode/);
+    assert.match(r.reason!, /more than 524288 octets to decode/);
   });
 
   for (
@@ -117,7 +118,7 @@ describe("DnsClient against a hostile DNS server", () => {
     test(`record data of the wrong length is MALFORMED: ${name} ${type}`, async () => {
       const r = await client.query(name, type);
       assert.equal(r.status, "MALFORMED");
-      assert.match(r.error!, pattern);
+      assert.match(r.reason!, pattern);
       assert.deepEqual(r.answers, []);
     });
   }
@@ -158,7 +159,7 @@ describe("DnsClient against a hostile DNS server", () => {
       const ms = performance.now() - started;
       assert.equal(r.transport, "tcp");
       assert.equal(r.status, "TIMEOUT");
-      assert.match(r.error!, /timed out after 400 ms/);
+      assert.match(r.reason!, /timed out after 400 ms/);
       assert.ok(ms >= 350 && ms < 1400, `took ${ms} ms`);
     } finally {
       quick.close();
@@ -214,7 +215,7 @@ describe("DnsClient against a hostile DNS server", () => {
         from: `/tmp/h${ESCAPES}:1`,
         hostname: `evil${ESCAPES}`,
         aliases: [`alias${ESCAPES}`],
-        addresses: ["10.0.0.1"],
+        addresses: [{ address: "10.0.0.1", family: 4 }],
         timeMs: 0,
       }],
       timeMs: 0,

@@ -17,7 +17,7 @@ import {
 import { runEchoTest } from "../../lib/echo/client.ts";
 import { type EchoServer, startEchoServer } from "../../lib/echo/server.ts";
 import { type Connection, type NetAdapter, netAdapter } from "../../lib/net/mod.ts";
-import { readSequence } from "../../lib/core/echo_test.ts";
+import { type EchoConnectionResult, readSequence } from "../../lib/core/echo_test.ts";
 import { concatBytes } from "../../lib/core/bytes.ts";
 import { readAll } from "../support/conn.ts";
 
@@ -152,6 +152,85 @@ test("echo server serves 200 concurrent clients × 200 messages with no byte los
     assert.ok(totals.bytesIn >= 4_000_000);
     assert.ok(totals.peakConnections > 1);
   }
+});
+
+test("runEchoTest() reports each connection's own counts to onConnection as it ends", async () => {
+  const adapter = await netAdapter();
+  const s = await serve(adapter, { plan: { tcp: 0, udp: 0, samePort: true } });
+  try {
+    for (const transport of ["tcp", "udp"] as const) {
+      const seen: EchoConnectionResult[] = [];
+      const result = await runEchoTest(adapter, {
+        target: { transport, hostname: "127.0.0.1", port: transport === "tcp" ? s.tcp : s.udp },
+        connections: 3,
+        count: 7,
+        size: 32,
+      }, { onConnection: (c) => seen.push(c) });
+      assert.equal(result.messagesVerified, 21, transport);
+      assert.deepEqual(seen.map((c) => c.connection).sort(), [1, 2, 3]);
+      for (const c of seen) {
+        assert.deepEqual(
+          [c.messagesSent, c.messagesVerified, c.bytesSent, c.bytesVerified],
+          [7, 7, 7 * 32, 7 * 32],
+        );
+        assert.ok(c.durationMs >= 0 && c.durationMs <= result.durationMs + 1, `${c.durationMs}`);
+      }
+    }
+  } finally {
+    await shutdown(s);
+  }
+});
+
+test("aborting runEchoTest()'s signal ends the test early with what was done, marked interrupted", async () => {
+  const adapter = await netAdapter();
+  const s = await serve(adapter, { plan: { tcp: 0, samePort: false } });
+  try {
+    const stop = new AbortController();
+    const started = performance.now();
+    setTimeout(() => stop.abort(), 300);
+    const result = await runEchoTest(
+      adapter,
+      {
+        target: { transport: "tcp", hostname: "127.0.0.1", port: s.tcp },
+        durationMs: 20_000,
+        intervalMs: 5,
+      },
+      {},
+      stop.signal,
+    );
+    assert.ok(performance.now() - started < 5000, "stopped long before --duration");
+    assert.equal(result.interrupted, true);
+    assert.equal(result.error, undefined);
+    assert.ok(result.messagesVerified > 0);
+    // At most the one message in flight when the signal came goes unanswered.
+    assert.ok(result.messagesSent - result.messagesVerified <= 1, JSON.stringify(result));
+  } finally {
+    await shutdown(s);
+  }
+});
+
+test("aborting startEchoServer()'s signal stops the server as stop() does", async () => {
+  const adapter = await netAdapter();
+  const stop = new AbortController();
+  const server = await startEchoServer(
+    adapter,
+    { plan: { tcp: 0, samePort: false } },
+    {},
+    stop.signal,
+  );
+  stop.abort();
+  const totals = await Promise.race([
+    server.done,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error("still serving")), 5000)),
+  ]);
+  assert.equal(totals.connections, 0);
+  const late = await startEchoServer(
+    adapter,
+    { plan: { tcp: 0, samePort: false } },
+    {},
+    stop.signal,
+  );
+  assert.equal((await late.done).connections, 0, "an aborted signal stops a server at once");
 });
 
 test("a client that never reads does not hold up the others", async () => {

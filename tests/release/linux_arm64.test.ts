@@ -135,8 +135,8 @@ test("linux-arm64 probe over two worker threads (the embedded probe_worker entry
       120_000,
     );
     const report = JSON.parse(r.stdout);
-    assert.equal(report.threads, 2, r.stderr);
-    assert.equal(report.probes, 8192);
+    assert.equal(report.summary.threads, 2, r.stderr);
+    assert.equal(report.summary.probes, 8192);
     const open = report.results.filter((x: { state: string }) => x.state === "open");
     assert.ok(open.some((x: { port: number }) => x.port === port), JSON.stringify(open));
   } finally {

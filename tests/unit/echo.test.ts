@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { formatCtime } from "../../lib/core/ctime.ts";
 import { createReplier, replyTo, upperAsciiInPlace } from "../../lib/core/echo_reply.ts";
 import { DEFAULT_ECHO_PORT, planListeners } from "../../lib/core/echo_serve.ts";
@@ -17,7 +18,15 @@ import {
 } from "../../lib/core/echo_test.ts";
 import { InputError } from "../../lib/core/errors.ts";
 import { parseByteSize } from "../../lib/core/parse_size.ts";
-import { echoTestView, sessionLine, totalsText } from "../../lib/output/views/echo_view.ts";
+import {
+  echoTestText,
+  echoTestView,
+  listeningLine,
+  listeningResult,
+  serveSummary,
+  sessionLine,
+  totalsText,
+} from "../../lib/output/views/echo_view.ts";
 import { plainStyle } from "../../lib/output/style.ts";
 
 /** Whether `text` holds ESC, BEL or a bidi override raw (as a terminal would act on them). */
@@ -153,9 +162,9 @@ test("echoTestExitCode(): 1 for a mismatch or no UDP reply, 3 for an error, else
     messagesVerified: 1,
     bytesSent: 64,
     bytesVerified: 64,
-    seconds: 1,
+    durationMs: 1000,
     messagesPerSecond: 1,
-    mbPerSecond: 0,
+    bytesPerSecond: 64,
     rtt: null,
   };
   assert.equal(echoTestExitCode(base), 0);
@@ -241,7 +250,7 @@ test("peer-controlled text in echo serve and echo test lines is escaped for the 
   }, plainStyle);
   assert.ok(!rawControls(line), JSON.stringify(line));
   assert.match(line, /bad header \\e\[2J\\e\]0;pwned\\x07\\u\{202e\}/);
-  const human = echoTestView.human({
+  const human = echoTestText({
     target: "127.0.0.1:7",
     transport: "tcp",
     pattern: "ping-pong",
@@ -252,14 +261,94 @@ test("peer-controlled text in echo serve and echo test lines is escaped for the 
     messagesVerified: 0,
     bytesSent: 64,
     bytesVerified: 0,
-    seconds: 0.01,
+    durationMs: 10,
     messagesPerSecond: 0,
-    mbPerSecond: 0,
+    bytesPerSecond: 0,
     rtt: null,
     error: `server reported: ${clear}`,
   }, plainStyle);
   assert.ok(!rawControls(human), JSON.stringify(human));
   assert.match(human, /error: server reported: \\e\[2J/);
+});
+
+test("the echo test report reads its durations and rates through one formatter per unit", () => {
+  const text = echoTestText(
+    {
+      target: "[::1]:7",
+      transport: "tcp",
+      pattern: "ping-pong",
+      framed: false,
+      connections: 2,
+      size: 64,
+      messagesSent: 200,
+      messagesVerified: 200,
+      bytesSent: 12_800,
+      bytesVerified: 12_800,
+      durationMs: 1520,
+      messagesPerSecond: 132,
+      bytesPerSecond: 8_421,
+      rtt: null,
+    },
+    plainStyle,
+    true,
+  );
+  assert.equal(
+    text,
+    "echo test [::1]:7 (tcp, 2 connections, 64-byte messages)\n" +
+      "  messages  200 sent, 200 verified in 1.52 s\n" +
+      "  rate      132 msgs/s, 8.42 kB/s\n" +
+      "interrupted\n",
+  );
+  assert.equal(
+    echoTestView.item({
+      connection: 1,
+      messagesSent: 1,
+      messagesVerified: 1,
+      bytesSent: 64,
+      bytesVerified: 64,
+      durationMs: 1,
+    }, plainStyle),
+    "",
+  );
+});
+
+test("a listening socket reads as address, port and family, or its path; the view imports no lib/net", () => {
+  const v6 = { type: "listening", transport: "tcp", address: "::1", port: 7007 } as const;
+  assert.equal(listeningLine(v6), "listening tcp [::1]:7007\n");
+  assert.deepEqual(listeningResult(v6), {
+    transport: "tcp",
+    address: "::1",
+    port: 7007,
+    family: 6,
+  });
+  const unix = { type: "listening", transport: "unix", path: "/tmp/e.sock" } as const;
+  assert.equal(listeningLine(unix), "listening unix /tmp/e.sock\n");
+  assert.deepEqual(listeningResult(unix), { transport: "unix", path: "/tmp/e.sock" });
+  const view = readFileSync(
+    new URL("../../lib/output/views/echo_view.ts", import.meta.url),
+    "utf8",
+  );
+  assert.doesNotMatch(view, /from "\.\.\/\.\.\/net\//);
+});
+
+test("serveSummary() drops the record type: the document's summary is the totals alone", () => {
+  const totals = {
+    type: "summary",
+    connections: 0,
+    rejected: 0,
+    peakConnections: 0,
+    datagrams: 0,
+    udpPeers: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    protocolErrors: 0,
+    idleTimeouts: 0,
+    stalled: 0,
+    evicted: 0,
+    uptimeMs: 5,
+  } as const;
+  const { type: _, ...rest } = totals;
+  assert.deepEqual(serveSummary(totals), rest);
 });
 
 test("firstDifference() compares word by word when aligned and still finds the exact byte", () => {

@@ -78,3 +78,23 @@ test("infoView renders key lines and one table row per address", () => {
   assert.match(text, /^eth0 +IPv6 +fe80::1\/64 +no +02:fc:00:00:00:01$/m);
   assert.equal(text.split("\n").filter((l) => /^(lo|eth0) /.test(l)).length, 4);
 });
+
+test("infoView's document: the machine in the summary, one result per address, family 4 or 6", () => {
+  const parts = infoView.parts!(buildInfo(inputs({ lo, eth0 })));
+  assert.deepEqual(Object.keys(parts.summary as object), [
+    "netdiag",
+    "runtime",
+    "platform",
+    "hostByteOrder",
+    "ipv6",
+  ]);
+  const results = parts.results as { name: string; family: number; scopeid?: number }[];
+  assert.deepEqual(results.map((i) => `${i.name} ${i.family}`), [
+    "lo 4",
+    "lo 6",
+    "eth0 4",
+    "eth0 6",
+  ]);
+  assert.equal(results[3].scopeid, 2);
+  assert.equal(infoView.command, "info");
+});

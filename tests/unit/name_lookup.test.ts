@@ -100,14 +100,20 @@ test("answersAgree() compares address sets regardless of order", () => {
   assert.equal(answersAgree([]), true);
 });
 
-test("summarise() and summaryExitCode() put failures over negatives", () => {
-  const s = summarise(["ok", "not-found", "ok"], 5);
-  assert.deepEqual({ ...s }, { count: 3, ok: 2, negative: 1, failed: 0, timeMs: 5 });
+test("summarise() and summaryExitCode() put failures over invalid inputs over negatives", () => {
+  const s = summarise(["ok", "not-found", "ok"], 0, 5);
+  assert.deepEqual({ ...s }, { count: 3, ok: 2, negative: 1, failed: 0, invalid: 0, timeMs: 5 });
   assert.equal(summaryExitCode(s), 1);
-  assert.equal(summaryExitCode(summarise(["ok", "not-found", "timeout"], 1)), 3);
+  assert.equal(summaryExitCode(summarise(["ok", "not-found"], 1, 1)), 2);
+  assert.equal(summaryExitCode(summarise(["ok", "not-found", "timeout"], 1, 1)), 3);
+  assert.equal(summaryExitCode(summarise(["ok"], 0, 1)), 0);
   assert.equal(
     summaryText(s, "address"),
-    "3 addresses: 2 answered, 1 not found, 0 failed in 5.0 ms",
+    "3 addresses: 2 answered, 1 not found, 0 failed in 5.00 ms",
+  );
+  assert.equal(
+    summaryText(summarise(["ok"], 2, 1500), "query"),
+    "3 queries: 1 answered, 0 not found, 0 failed, 2 invalid in 1.50 s",
   );
 });
 
@@ -129,6 +135,6 @@ test("resolveItemText() with --first prints just the address for one name", () =
   assert.equal(resolveItemText(item, false, plainStyle), "localhost  127.0.0.1\n");
   assert.equal(
     resolveItemText({ ...item, mode: "all" }, true, plainStyle),
-    "localhost  127.0.0.1  IPv4  getaddrinfo  1.0 ms\n",
+    "localhost  127.0.0.1  IPv4  getaddrinfo  1.00 ms\n",
   );
 });

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
-import { loadProtocols, loadServices } from "../../lib/cli/netdb_source.ts";
+import { loadProtocols, loadServices, protocolLookup, serviceLookup } from "../../lib/netdb/mod.ts";
 import { NegativeError } from "../../lib/core/errors.ts";
 import { InputError } from "../../lib/core/errors.ts";
 import { parseNetdb } from "../../lib/core/netdb.ts";
@@ -122,4 +122,15 @@ test("loadServices() and loadProtocols() fall back to the embedded tables when t
   const p = await loadProtocols("/nonexistent/netdiag/protocols");
   assert.equal(p.source, "embedded");
   assert.equal(lookupProtocol(p.entries, p.source, "udp").entries[0].number, 17);
+});
+
+test("serviceLookup() and protocolLookup() answer from the table at `path`, or throw NegativeError", async () => {
+  const missing = "/nonexistent/netdiag/table";
+  const http = await serviceLookup("80", { proto: "tcp", path: missing });
+  assert.equal(http.source, "embedded");
+  assert.deepEqual(http.entries.map((e) => `${e.name} ${e.port}/${e.proto}`), ["http 80/tcp"]);
+  const udp = await protocolLookup("17", { path: missing });
+  assert.equal(udp.entries[0].name, "udp");
+  await assert.rejects(serviceLookup("no-such-service", { path: missing }), NegativeError);
+  await assert.rejects(protocolLookup("no-such-proto", { path: missing }), NegativeError);
 });

@@ -1,4 +1,4 @@
-/** The pure parts of `netdiag probe`: port lists, targets, CIDR blocks, plan, scheduler, views. */
+/** The pure parts of the probe engine and `netdiag probe`: port lists, targets, CIDR blocks, plan, scheduler, views. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { InputError } from "../../lib/core/errors.ts";
@@ -10,20 +10,36 @@ import {
   parsePortList,
   resolvePortList,
 } from "../../lib/core/port_list.ts";
-import { countPlan, isScanPlan, planProbes, shardProbes } from "../../lib/core/probe_plan.ts";
+import {
+  countPlan,
+  isScan,
+  isScanPlan,
+  planProbes,
+  planTargets,
+  shardProbes,
+  skipIndexes,
+} from "../../lib/probe/plan.ts";
 import {
   conditionMet,
   emptyCounts,
+  type IpProbeResult,
   probeExitCode,
   type ProbeResult,
   type ProbeSummary,
 } from "../../lib/core/probe_result.ts";
-import { parseProbeTarget } from "../../lib/core/probe_target.ts";
+import { parseProbeTarget } from "../../lib/probe/target.ts";
+import { sizeScan } from "../../lib/probe/sizing.ts";
+import type { NetAdapter } from "../../lib/net/types.ts";
 import { createRateLimiter } from "../../lib/core/rate_limiter.ts";
 import { runSlidingWindow, type WindowControl } from "../../lib/core/sliding_window.ts";
-import { probeView, summaryLine } from "../../lib/output/views/probe_view.ts";
+import {
+  probeView,
+  progressText,
+  reasonText,
+  summaryText,
+} from "../../lib/output/views/probe_view.ts";
 import { plainStyle } from "../../lib/output/style.ts";
-import { parsePayload } from "../../lib/cli/probe.ts";
+import { parsePayload, parseRetries } from "../../lib/cli/commands/probe/flags.ts";
 
 const services = new Map([["http", 80], ["ssh", 22], ["https", 443]]);
 const lookup = (name: string) => services.get(name);
@@ -215,6 +231,50 @@ test("shardProbes() splits a plan into interleaved shards that cover every task 
   assert.deepEqual(indexes, [...planProbes(planned)].map((t) => t.index));
 });
 
+test("planTargets() resolves ports per target, -p ports for bare hosts, and marks scans", () => {
+  const byName = new Map([["ssh", 22]]);
+  const planned = planTargets(
+    ["127.0.0.1:80", "::1", "10.0.0.0/30", "unix:/x.sock"],
+    parsePortList("ssh,8000-8001"),
+    "tcp",
+    byName,
+    "the test table",
+  );
+  assert.deepEqual(planned.map((p) => p.ports), [
+    [{ lo: 80, hi: 80 }],
+    [{ lo: 22, hi: 22 }, { lo: 8000, hi: 8001 }],
+    [{ lo: 22, hi: 22 }, { lo: 8000, hi: 8001 }],
+    null,
+  ]);
+  assert.deepEqual(planned.map((p) => p.scan), [false, true, true, false]);
+});
+
+test("planTargets() refuses a target without ports, an unknown service and Unix over UDP", () => {
+  const none = new Map<string, number>();
+  rejects(() => planTargets(["127.0.0.1"], undefined, "tcp", none, "t"), '"127.0.0.1"', "-p");
+  rejects(
+    () => planTargets(["h:nosuch"], undefined, "tcp", none, "the test table"),
+    '"nosuch"',
+    "the test table",
+  );
+  rejects(() => planTargets(["unix:/x"], undefined, "udp", none, "t"), '"unix:/x"', "UDP");
+  rejects(() => planTargets([], undefined, "tcp", none, "t"), "no target");
+});
+
+test("isScan() is true for a range or a block, also through default ports", () => {
+  assert.equal(isScan(["127.0.0.1:1-10"]), true);
+  assert.equal(isScan(["10.0.0.0/30:22"]), true);
+  assert.equal(isScan(["127.0.0.1"], "20-21"), true);
+  assert.equal(isScan(["127.0.0.1:22,80", "unix:/x"]), false);
+  assert.equal(isScan(["not a target"]), false);
+});
+
+test("skipIndexes() leaves out the settled endpoints", () => {
+  const planned = [{ target: parseProbeTarget("127.0.0.1"), ports: [{ lo: 1, hi: 5 }] }];
+  const left = [...skipIndexes(planProbes(planned), new Set([0, 2, 4]))];
+  assert.deepEqual(left.map((t) => t.port), [2, 4]);
+});
+
 // ---- sliding window -----------------------------------------------------------------------
 
 function deferred() {
@@ -343,6 +403,49 @@ test("runSlidingWindow() waits as the pace function says before each start", asy
   assert.deepEqual(waits, [10, 20]);
 });
 
+// ---- scan size ----------------------------------------------------------------------------
+
+/** An adapter as sizeScan sees it: its name and whether timed-out sockets may linger. */
+function fakeAdapter(name: NetAdapter["name"], probeSocketsLinger: boolean): NetAdapter {
+  return { name, probeSocketsLinger } as NetAdapter;
+}
+
+test("sizeScan() keeps the window within the open-file limit, half of it where sockets linger", async () => {
+  const bun = await sizeScan({
+    adapter: fakeAdapter("bun", true),
+    total: 65535,
+    threadable: false,
+    openFileLimit: 128,
+  });
+  assert.deepEqual(bun, { shards: 1, shardWindow: 32, shardLinger: 32 });
+  const deno = await sizeScan({
+    adapter: fakeAdapter("deno", false),
+    total: 65535,
+    threadable: false,
+    concurrency: 1000,
+    openFileLimit: 4096,
+  });
+  assert.deepEqual(deno, { shards: 1, shardWindow: 128, shardLinger: 0 }, "Deno's ceiling");
+});
+
+test("sizeScan() splits a threadable plan as asked and never wider than the plan", async () => {
+  const size = await sizeScan({
+    adapter: fakeAdapter("deno", false),
+    total: 10,
+    threadable: true,
+    threads: 4,
+    openFileLimit: 4096,
+  });
+  assert.deepEqual(size, { shards: 4, shardWindow: 2, shardLinger: 0 });
+  const one = await sizeScan({
+    adapter: fakeAdapter("bun", false),
+    total: 3,
+    threadable: false,
+    threads: 4,
+  });
+  assert.deepEqual(one, { shards: 1, shardWindow: 3, shardLinger: 0 });
+});
+
 // ---- rate limiter -------------------------------------------------------------------------
 
 test("createRateLimiter() spaces starts evenly at the rate", () => {
@@ -376,14 +479,14 @@ test("clampToFdLimit() keeps room for the runtime and never goes below 1", () =>
 
 // ---- results, exit codes, views -----------------------------------------------------------
 
-function result(port: number, state: ProbeResult["state"], code: string | null): ProbeResult {
+function result(port: number, state: ProbeResult["state"], code: string | null): IpProbeResult {
   return {
     target: "127.0.0.1:1-3",
     transport: "tcp",
     host: "127.0.0.1",
     address: "127.0.0.1",
     port,
-    path: null,
+    family: 4,
     service: port === 2 ? "ssh" : null,
     state,
     code,
@@ -399,6 +502,7 @@ function summary(over: Partial<ProbeSummary> = {}): ProbeSummary {
     expect: "open",
     match: "all",
     met: false,
+    planned: 3,
     probes: 3,
     counts: { ...emptyCounts(), open: 1, closed: 1, filtered: 1 },
     elapsedMs: 12.5,
@@ -408,9 +512,20 @@ function summary(over: Partial<ProbeSummary> = {}): ProbeSummary {
     retries: 0,
     rate: null,
     wait: null,
-    command: null,
     ...over,
   };
+}
+
+/** The human text of a probe report, as the command prints it at the end. */
+function human(
+  s: ProbeSummary,
+  results: readonly ProbeResult[],
+  scan: boolean,
+  showAll = false,
+  interrupted = false,
+): string {
+  const view = probeView({ scan, showAll, results: () => results });
+  return view.summary({ ...s, program: null }, plainStyle, interrupted);
 }
 
 test("conditionMet() needs every endpoint for all and one for any", () => {
@@ -431,17 +546,12 @@ test("probeExitCode() is 0 when met, 3 for errors in a one-shot run, else 1", ()
 });
 
 test("probeView shows only open rows of a scan, with a summary naming what is hidden", () => {
-  const results = [result(1, "closed", "ECONNREFUSED"), result(2, "open", null)];
-  const text = probeView.human(
-    {
-      summary: summary(),
-      results: [...results, result(3, "filtered", "ETIMEDOUT")],
-      scan: true,
-      showAll: false,
-    },
-    plainStyle,
-  );
-  const lines = text.trimEnd().split("\n");
+  const results = [
+    result(1, "closed", "ECONNREFUSED"),
+    result(2, "open", null),
+    result(3, "filtered", "ETIMEDOUT"),
+  ];
+  const lines = human(summary(), results, true).trimEnd().split("\n");
   assert.match(lines[0], /^ENDPOINT\s+STATE\s+SERVICE\s+LATENCY\s+REASON$/);
   assert.match(lines[1], /^127\.0\.0\.1:2\s+open\s+ssh\s+0\.25 ms\s+connected$/);
   assert.equal(lines.length, 3);
@@ -454,27 +564,83 @@ test("probeView --all shows every state with its reason", () => {
     result(2, "open", null),
     result(3, "filtered", "ETIMEDOUT"),
   ];
-  const text = probeView.human(
-    { summary: summary(), results, scan: true, showAll: true },
-    plainStyle,
-  );
+  const text = human(summary(), results, true, true);
   assert.match(text, /127\.0\.0\.1:1\s+closed\s+-\s+0\.25 ms\s+refused/);
-  assert.match(text, /127\.0\.0\.1:3\s+filtered\s+-\s+-\s+no answer within 1 s/);
+  assert.match(text, /127\.0\.0\.1:3\s+filtered\s+-\s+-\s+no answer within 1s/);
 });
 
-test("summaryLine() reports a wait that reached its deadline", () => {
-  const wait = { timeoutMs: 2000, intervalMs: 500, rounds: 4, waitedMs: 2000 };
-  const line = summaryLine({
-    summary: summary({ wait, probes: 1, counts: { ...emptyCounts(), closed: 1 } }),
-    results: [result(1, "closed", "ECONNREFUSED")],
-    scan: false,
-    showAll: false,
+test("probeView prints nothing but the table for one endpoint, and its item text is empty", () => {
+  const one = summary({ planned: 1, probes: 1, counts: { ...emptyCounts(), open: 1 } });
+  const text = human(one, [result(2, "open", null)], false);
+  assert.equal(text.trimEnd().split("\n").length, 2);
+  assert.equal(
+    probeView({ scan: false, showAll: false, results: () => [] }).item(
+      result(2, "open", null),
+      plainStyle,
+    ),
+    "",
+  );
+});
+
+test("probeView says how much an interrupted run probed", () => {
+  const partial = summary({ planned: 10, probes: 3 });
+  const text = human(partial, [result(2, "open", null)], true, false, true);
+  assert.match(text, /probed 3 of 10 endpoints in 12\.5 ms: .*; interrupted/);
+});
+
+test("probeView escapes control characters in hosts and Unix paths", () => {
+  const unix: ProbeResult = {
+    target: "unix:/tmp/a\x1b[2Jb",
+    transport: "unix",
+    path: "/tmp/a\x1b[2Jb",
+    state: "closed",
+    code: "ENOENT",
+    latencyMs: 0.1,
+    attempts: 1,
+  };
+  const text = human(summary({ planned: 1, probes: 1 }), [unix], false);
+  assert.ok(!text.includes("\x1b"), JSON.stringify(text));
+  assert.match(text, /unix:\/tmp\/a\\e\[2Jb\s+closed\s+-\s+0\.10 ms\s+no such socket file/);
+});
+
+test("reasonText() tells UDP silence apart by whether ICMP is visible", () => {
+  const udp = (icmpVisible: boolean): ProbeResult => ({
+    ...result(53, "open|filtered", "ETIMEDOUT"),
+    transport: "udp",
+    icmpVisible,
   });
-  assert.match(line, /deadline reached after 2 s \(4 rounds\); wanted every endpoint open/);
+  assert.equal(reasonText(udp(true), 1000), "no reply");
+  assert.match(reasonText(udp(false), 1000), /cannot see ICMP port-unreachable/);
+  const reply = { ...result(53, "open", null), transport: "udp" as const, replyBytes: 1500 };
+  assert.equal(reasonText(reply, 1000), "reply of 1.50 kB");
+});
+
+test("summaryText() reports a wait that reached its deadline", () => {
+  const wait = { timeoutMs: 2000, intervalMs: 500, rounds: 4, waitedMs: 2000 };
+  const line = summaryText(
+    summary({ wait, planned: 1, probes: 1, counts: { ...emptyCounts(), closed: 1 } }),
+    { scan: false, showAll: false },
+  );
+  assert.match(line, /deadline reached after 2\.00 s \(4 rounds\); wanted every endpoint open/);
+});
+
+test("progressText() shows a scan's share and a wait's round", () => {
+  const p = { planned: 200, done: 50, satisfied: 2, round: 1, remainingMs: null };
+  assert.equal(progressText(p, "open"), "probing 50/200 (25%), 2 open");
+  assert.equal(
+    progressText({ ...p, round: 3, remainingMs: 4100 }, "open"),
+    "waiting: round 3, 2/200 open, 5s left",
+  );
 });
 
 test("parsePayload() reads 0x-hex as bytes and other text with escapes", () => {
   assert.deepEqual([...parsePayload("0x00ff")], [0, 255]);
   assert.deepEqual([...parsePayload("hi\\n")], [104, 105, 10]);
   assert.deepEqual([...parsePayload("0x")], [48, 120]);
+});
+
+test("parseRetries() takes 0 to 10 and refuses anything else naming it", () => {
+  assert.equal(parseRetries("10"), 10);
+  rejects(() => parseRetries("11"), '"11"');
+  rejects(() => parseRetries("-1"), '"-1"');
 });

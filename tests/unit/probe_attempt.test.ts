@@ -1,9 +1,16 @@
-/** probeEndpoint() against a scripted fake adapter: states, self-connects, retries, EMFILE. */
+/** probeEndpoint() against a scripted fake adapter: states, self-connects, retries, EMFILE, aborts. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type AttemptOptions, isLoopback, probeEndpoint } from "../../lib/cli/probe_attempt.ts";
-import type { ProbeTask } from "../../lib/core/probe_plan.ts";
-import type { WindowControl } from "../../lib/core/sliding_window.ts";
+import {
+  AttemptAborted,
+  type AttemptOptions,
+  type AttemptWindow,
+  isLoopback,
+  probeEndpoint,
+  withoutAborted,
+} from "../../lib/probe/attempt.ts";
+import type { ProbeTask } from "../../lib/probe/plan.ts";
+import type { IpProbeResult, ProbeResult } from "../../lib/core/probe_result.ts";
 import {
   type Connection,
   type ConnectOptions,
@@ -67,6 +74,12 @@ function scripted(steps: Step[], datagram?: Partial<DatagramSocket>) {
   return { adapter, calls };
 }
 
+/** The result as an IP result (failing the test for a Unix one). */
+function ip(r: ProbeResult): IpProbeResult {
+  assert.notEqual(r.transport, "unix");
+  return r as IpProbeResult;
+}
+
 function task(port: number, addresses = ["127.0.0.1"]): ProbeTask {
   return {
     index: 0,
@@ -91,7 +104,7 @@ test("probeEndpoint() reports a connect as open with its service", async () => {
   const { adapter } = scripted([{ localPort: 40001 }]);
   const r = await probeEndpoint(adapter, task(22), { limit: 1 }, options);
   assert.equal(r.state, "open");
-  assert.equal(r.service, "ssh");
+  assert.equal(ip(r).service, "ssh");
   assert.equal(r.code, null);
   assert.equal(r.attempts, 1);
   assert.equal(typeof r.latencyMs, "number");
@@ -136,7 +149,7 @@ test("probeEndpoint() reports other system errors as error with the code", async
 
 test("probeEndpoint() waits out EMFILE, shrinks the window and still answers", async () => {
   const { adapter, calls } = scripted(["EMFILE", "EMFILE", { localPort: 40002 }]);
-  const control: WindowControl = { limit: 100 };
+  const control: AttemptWindow = { limit: 100 };
   const r = await probeEndpoint(adapter, task(80), control, options);
   assert.equal(r.state, "open");
   assert.equal(r.attempts, 1, "EMFILE waits are not attempts");
@@ -144,11 +157,58 @@ test("probeEndpoint() waits out EMFILE, shrinks the window and still answers", a
   assert.ok(control.limit < 100, `window ${control.limit}`);
 });
 
+test("probeEndpoint() shrinks each window on its own (no state shared between scans)", async () => {
+  const a: AttemptWindow = { limit: 100 };
+  const b: AttemptWindow = { limit: 100 };
+  await probeEndpoint(scripted(["EMFILE", { localPort: 40002 }]).adapter, task(80), a, options);
+  await probeEndpoint(scripted(["EMFILE", { localPort: 40002 }]).adapter, task(80), b, options);
+  assert.deepEqual([a.limit, b.limit], [90, 90], "the second window shrank too");
+});
+
+test("probeEndpoint() starts no retry once its signal is aborted", async () => {
+  const { adapter, calls } = scripted(["ETIMEDOUT", "ETIMEDOUT", "ETIMEDOUT"]);
+  const abort = new AbortController();
+  abort.abort();
+  const r = await probeEndpoint(adapter, task(81), { limit: 1 }, {
+    ...options,
+    retries: 2,
+    signal: abort.signal,
+  });
+  assert.deepEqual([r.state, r.attempts, calls.length], ["filtered", 1, 1]);
+});
+
+test("probeEndpoint() ends a UDP wait at the abort with AttemptAborted, not a state", async () => {
+  const { adapter } = scripted([]);
+  const abort = new AbortController();
+  const started = performance.now();
+  const pending = probeEndpoint(adapter, task(53), { limit: 1 }, {
+    ...options,
+    protocol: "udp",
+    timeoutMs: 5000,
+    signal: abort.signal,
+  });
+  setTimeout(() => abort.abort(), 20);
+  await assert.rejects(pending, AttemptAborted);
+  assert.ok(performance.now() - started < 2000, "the abort cut the 5 s wait short");
+  assert.equal(await withoutAborted(Promise.reject(new AttemptAborted())), undefined);
+});
+
+test("probeEndpoint() stops waiting for a descriptor once aborted", async () => {
+  const { adapter, calls } = scripted(["EMFILE", "EMFILE", "EMFILE"]);
+  const abort = new AbortController();
+  abort.abort();
+  await assert.rejects(
+    probeEndpoint(adapter, task(80), { limit: 4 }, { ...options, signal: abort.signal }),
+    AttemptAborted,
+  );
+  assert.equal(calls.length, 1);
+});
+
 test("probeEndpoint() tries a name's addresses in order until one is open", async () => {
   const { adapter, calls } = scripted(["ECONNREFUSED", { localPort: 40003 }]);
   const r = await probeEndpoint(adapter, task(5432, ["::1", "127.0.0.1"]), { limit: 1 }, options);
   assert.equal(r.state, "open");
-  assert.equal(r.address, "127.0.0.1");
+  assert.deepEqual([ip(r).address, ip(r).family], ["127.0.0.1", 4]);
   assert.deepEqual(calls.map((c) => c.transport === "tcp" && c.hostname), ["::1", "127.0.0.1"]);
 });
 
@@ -156,7 +216,7 @@ test("probeEndpoint() reports the first address when none is open", async () => 
   const { adapter } = scripted(["ECONNREFUSED", "ETIMEDOUT"]);
   const r = await probeEndpoint(adapter, task(5432, ["::1", "127.0.0.1"]), { limit: 1 }, options);
   assert.equal(r.state, "closed");
-  assert.equal(r.address, "::1");
+  assert.deepEqual([ip(r).address, ip(r).family], ["::1", 6]);
 });
 
 test("probeEndpoint() reports an unresolved name as error ENOTFOUND without connecting", async () => {
@@ -164,6 +224,7 @@ test("probeEndpoint() reports an unresolved name as error ENOTFOUND without conn
   const r = await probeEndpoint(adapter, task(80, []), { limit: 1 }, options);
   assert.equal(r.state, "error");
   assert.equal(r.code, "ENOTFOUND");
+  assert.deepEqual([ip(r).address, ip(r).family], [null, null]);
   assert.equal(calls.length, 0);
 });
 
@@ -175,7 +236,7 @@ test("probeEndpoint() UDP silence is open|filtered and says when ICMP is invisib
     retries: 1,
   });
   assert.equal(r.state, "open|filtered");
-  assert.equal(r.icmpVisible, false);
+  assert.equal(ip(r).icmpVisible, false);
   assert.equal(r.attempts, 2);
 });
 
@@ -186,7 +247,7 @@ test("probeEndpoint() UDP port-unreachable is closed where the runtime sees it",
   });
   const r = await probeEndpoint(adapter, task(53), { limit: 1 }, { ...options, protocol: "udp" });
   assert.equal(r.state, "closed");
-  assert.equal(r.icmpVisible, true);
+  assert.equal(ip(r).icmpVisible, true);
 });
 
 test("probeEndpoint() UDP reply from the peer is open with its size", async () => {
@@ -196,7 +257,7 @@ test("probeEndpoint() UDP reply from the peer is open with its size", async () =
   });
   const r = await probeEndpoint(adapter, task(53), { limit: 1 }, { ...options, protocol: "udp" });
   assert.equal(r.state, "open");
-  assert.equal(r.replyBytes, 3);
+  assert.equal(ip(r).replyBytes, 3);
 });
 
 test("probeEndpoint() reports a Unix socket reset while connecting as open", async () => {

@@ -2,6 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   DEFAULT_PROGRESS_LIMITS,
+  describeStall,
+  formatLimit,
   progressCheckEveryMs,
   type ProgressLimits,
   ProgressRule,
@@ -117,4 +119,33 @@ test("progressCheckEveryMs() checks ten times per shortest limit, within 10 ms a
     progressCheckEveryMs(limits({ minBytesPerSecond: 0, windowMs: 100, headerMs: 3000 })),
     300,
   );
+});
+
+test("describeStall() says which bound a cut sender missed, with the limits as set", () => {
+  assert.equal(
+    describeStall({ kind: "header", afterFile: false, limitMs: 10_000 }),
+    "too slow: no complete file header within 10s of connecting",
+  );
+  assert.equal(
+    describeStall({ kind: "header", afterFile: true, limitMs: 1500 }),
+    "too slow: no complete file header within 1.5s of the previous file",
+  );
+  assert.equal(describeStall({ kind: "idle", limitMs: 30_000 }), "idle for 30s");
+  assert.equal(
+    describeStall({
+      kind: "slow",
+      bytesPerSecond: 312.7,
+      minBytesPerSecond: 1024,
+      windowMs: 10_000,
+    }),
+    "too slow: 312 B/s over the last 10s, at least 1024 B/s needed",
+  );
+});
+
+test("formatLimit() writes a limit as it would be typed, like formatDurationSetting()", () => {
+  assert.equal(formatLimit(150), "150ms");
+  assert.equal(formatLimit(2000), "2s");
+  assert.equal(formatLimit(1500), "1.5s");
+  assert.equal(formatLimit(300_000), "5m");
+  assert.equal(formatLimit(90_000), "90s");
 });

@@ -2,18 +2,20 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   ackFrameHeader,
+  bytesPerSecond,
   checkFileHeader,
   fileFrameHeader,
-  megabytesPerSecond,
   parseAck,
   parseTransferTarget,
   receiveExitCode,
   type ReceiverAction,
   ReceiverMachine,
   type ReceiveSummary,
+  roundMs,
   sendExitCode,
   sendOutcome,
   type SendSummary,
+  transferAddressText,
   verifyReceived,
 } from "../../lib/core/transfer.ts";
 import {
@@ -198,38 +200,71 @@ test("parseTransferTarget() rejects a missing or bad port with a usage error", (
 
 test("sendExitCode() and receiveExitCode(): refused beats failed, all good is 0", () => {
   const s = (over: Partial<SendSummary>): SendSummary => ({
-    target: "t",
-    address: "a",
+    address: "127.0.0.1",
+    port: 9,
+    family: 4,
     total: 2,
     verified: 2,
     refused: 0,
     failed: 0,
     bytes: 0,
-    seconds: 0,
-    mbPerSecond: 0,
+    durationMs: 0,
+    bytesPerSecond: 0,
     ...over,
-  });
+  } as SendSummary);
   assert.equal(sendExitCode(s({})), 0);
   assert.equal(sendExitCode(s({ verified: 0, refused: 1, failed: 1 })), 1);
   assert.equal(sendExitCode(s({ verified: 1, failed: 1 })), 3);
   const r = (over: Partial<ReceiveSummary>): ReceiveSummary => ({
-    address: "a",
+    path: "/run/r.sock",
     dir: "d",
     senders: 1,
+    total: 1,
     saved: 1,
     refused: 0,
     failed: 0,
     bytes: 0,
+    durationMs: 0,
+    stopped: false,
     ...over,
-  });
+  } as ReceiveSummary);
   assert.equal(receiveExitCode(r({})), 0);
   assert.equal(receiveExitCode(r({ refused: 1 })), 1);
   assert.equal(receiveExitCode(r({ failed: 1 })), 3);
 });
 
-test("megabytesPerSecond() uses 10^6-byte megabytes and is 0 for no time", () => {
-  assert.equal(megabytesPerSecond(10_000_000, 2), 5);
-  assert.equal(megabytesPerSecond(5, 0), 0);
+test("receiveExitCode() is 0 for a stopped receiver, whatever it saw (a server's normal end)", () => {
+  const r = {
+    path: "/run/r.sock",
+    dir: "d",
+    senders: 2,
+    total: 2,
+    saved: 0,
+    refused: 1,
+    failed: 1,
+    bytes: 0,
+    durationMs: 5,
+    stopped: true,
+  };
+  assert.equal(receiveExitCode(r), 0);
+  assert.equal(receiveExitCode({ ...r, stopped: false }), 1);
+});
+
+test("bytesPerSecond() is whole bytes per second over milliseconds, 0 for no time", () => {
+  assert.equal(bytesPerSecond(10_000_000, 2000), 5_000_000);
+  assert.equal(bytesPerSecond(10, 3), 3333);
+  assert.equal(bytesPerSecond(5, 0), 0);
+  assert.equal(roundMs(1.23456789), 1.235);
+});
+
+test("transferAddressText() writes IPv4, bracketed IPv6, socket paths and unnamed clients", () => {
+  assert.equal(
+    transferAddressText({ address: "127.0.0.1", port: 9009, family: 4 }),
+    "127.0.0.1:9009",
+  );
+  assert.equal(transferAddressText({ address: "::1", port: 9009, family: 6 }), "[::1]:9009");
+  assert.equal(transferAddressText({ path: "/run/r.sock" }), "/run/r.sock");
+  assert.equal(transferAddressText({ path: "" }), "a unix client");
 });
 
 test("ack frames carry failed only when set, and parseAck() keeps it for refusals only", () => {

@@ -1,56 +1,68 @@
 import type { ListeningRecord, ServeTotals, SessionRecord } from "../../core/echo_serve.ts";
-import { echoTestExitCode, type EchoTestResult } from "../../core/echo_test.ts";
+import {
+  type EchoConnectionResult,
+  echoTestExitCode,
+  type EchoTestResult,
+} from "../../core/echo_test.ts";
 import { escapeTerminal } from "../../core/terminal_text.ts";
-import { formatAddress } from "../../net/types.ts";
-import type { View } from "../emit.ts";
+import type { DocumentStreamView } from "../document_emit.ts";
+import { addressFamily, formatHostPort } from "../format.ts";
 import type { Style } from "../style.ts";
+import { formatBytes, formatDuration, formatRate } from "../units.ts";
 
-/** Bytes as `512 B`, `1.5 kB`, `12.3 MB` (powers of 1000). */
-export function formatBytes(n: number): string {
-  if (n < 1000) return `${n} B`;
-  const units = ["kB", "MB", "GB", "TB"];
-  let v = n / 1000;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
+/** `echo serve`'s command name in its documents. */
+export const ECHO_SERVE = "echo serve";
+
+/** A bound socket as the document lists it: address, port and family, or the path. */
+export type ListeningResult =
+  | {
+    readonly transport: "tcp" | "udp";
+    readonly address: string;
+    readonly port: number;
+    readonly family: 4 | 6;
   }
-  return `${v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)} ${units[i]}`;
+  | { readonly transport: "unix"; readonly path: string };
+
+/** `echo serve`'s totals as the document's summary (without the record's `type`). */
+export type ServeSummary = Omit<ServeTotals, "type">;
+
+/** A bound socket as a result of `echo serve`'s document (and its `listening` NDJSON line). */
+export function listeningResult(record: ListeningRecord): ListeningResult {
+  if (record.transport === "unix") return { transport: "unix", path: record.path };
+  const { transport, address, port } = record;
+  return { transport, address, port, family: addressFamily(address) };
 }
 
-/** Milliseconds as `850 ms` or `12.3 s`. */
-export function formatDuration(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+/** The totals as `echo serve`'s summary. */
+export function serveSummary(totals: ServeTotals): ServeSummary {
+  const { type: _, ...summary } = totals;
+  return summary;
 }
 
 /** The stdout line for a bound socket: `listening tcp 127.0.0.1:7007` (machine-readable). */
 export function listeningLine(record: ListeningRecord): string {
   if (record.transport === "unix") return `listening unix ${record.path}\n`;
-  return `listening ${record.transport} ${
-    formatAddress({ hostname: record.address, port: record.port })
-  }\n`;
+  return `listening ${record.transport} ${formatHostPort(record.address, record.port)}\n`;
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** The stderr line for a finished client session (the peer's text escaped for the terminal). */
 export function sessionLine(record: SessionRecord, style: Style): string {
   const end = record.end === "closed" ? record.end : style.yellow(record.end);
   const error = record.error ? `: ${escapeTerminal(record.error)}` : "";
   const unit = record.transport === "udp" ? "datagram" : "message";
-  return `${record.transport} ${escapeTerminal(record.peer)} ${end}${error}; ${
-    formatBytes(record.bytesIn)
-  } in, ` +
-    `${formatBytes(record.bytesOut)} out, ${record.messages} ${unit}${
-      record.messages === 1 ? "" : "s"
-    }, ${formatDuration(record.durationMs)}\n`;
+  return `${record.transport} ${escapeTerminal(record.peer)} ${end}${error}; ` +
+    `${formatBytes(record.bytesIn)} in, ${formatBytes(record.bytesOut)} out, ` +
+    `${plural(record.messages, unit)}, ${formatDuration(record.durationMs)}\n`;
 }
 
 /** The stdout lines of the totals at shutdown. */
 export function totalsText(totals: ServeTotals): string {
   const parts = [
-    `${totals.connections} connection${totals.connections === 1 ? "" : "s"}` +
+    `${plural(totals.connections, "connection")}` +
     ` (peak ${totals.peakConnections}, ${totals.rejected} rejected)`,
-    `${totals.datagrams} datagram${totals.datagrams === 1 ? "" : "s"} from ${totals.udpPeers} ` +
-    `UDP peer${totals.udpPeers === 1 ? "" : "s"}`,
+    `${plural(totals.datagrams, "datagram")} from ${plural(totals.udpPeers, "UDP peer")}`,
     `${formatBytes(totals.bytesIn)} in, ${formatBytes(totals.bytesOut)} out`,
   ];
   if (totals.protocolErrors) parts.push(`${totals.protocolErrors} protocol errors`);
@@ -63,60 +75,66 @@ export function totalsText(totals: ServeTotals): string {
   return `totals: ${parts.join("; ")}; up ${formatDuration(totals.uptimeMs)}\n`;
 }
 
+/** `echo test`'s summary: the whole test's measurement (interruption is the document's). */
+export type EchoTestSummary = Omit<EchoTestResult, "interrupted">;
+
 function hexByte(b: number | null): string {
   return b === null ? "nothing" : `0x${b.toString(16).padStart(2, "0")}`;
 }
 
-/** Human view of an `echo test` result. */
-export const echoTestView: View<EchoTestResult> = {
-  human(r, style) {
-    const lines: string[] = [];
-    const kind = r.pattern === "stream" ? "stream" : `${r.size}-byte messages`;
+/** The human report of an `echo test`. */
+export function echoTestText(r: EchoTestSummary, style: Style, interrupted = false): string {
+  const stream = r.pattern === "stream";
+  const kind = stream ? "stream" : `${r.size}-byte messages`;
+  const lines = [
+    style.bold(`echo test ${escapeTerminal(r.target)}`) +
+    ` (${r.transport}${r.framed ? ", framed" : ""}, ${
+      plural(r.connections, "connection")
+    }, ${kind})`,
+    stream
+      ? `  bytes     ${r.bytesSent} sent, ${r.bytesVerified} verified in ${
+        formatDuration(r.durationMs)
+      }`
+      : `  messages  ${r.messagesSent} sent, ${r.messagesVerified} verified in ${
+        formatDuration(r.durationMs)
+      }`,
+  ];
+  if (r.rtt) {
+    const t = r.rtt;
     lines.push(
-      style.bold(`echo test ${r.target}`) +
-        ` (${r.transport}${r.framed ? ", framed" : ""}, ${r.connections} connection${
-          r.connections === 1 ? "" : "s"
-        }, ${kind})`,
+      `  rtt ms    min ${t.minMs}  mean ${t.meanMs}  p50 ${t.p50Ms}  p90 ${t.p90Ms}  ` +
+        `p99 ${t.p99Ms}  max ${t.maxMs}  stddev ${t.stddevMs}`,
     );
-    if (r.pattern === "stream") {
-      lines.push(
-        `  bytes     ${r.bytesSent} sent, ${r.bytesVerified} verified in ${r.seconds} s`,
-      );
-    } else {
-      lines.push(
-        `  messages  ${r.messagesSent} sent, ${r.messagesVerified} verified in ${r.seconds} s`,
-      );
-    }
-    if (r.rtt) {
-      const t = r.rtt;
-      lines.push(
-        `  rtt ms    min ${t.minMs}  mean ${t.meanMs}  p50 ${t.p50Ms}  p90 ${t.p90Ms}  ` +
-          `p99 ${t.p99Ms}  max ${t.maxMs}  stddev ${t.stddevMs}`,
-      );
-    }
+  }
+  lines.push(
+    `  rate      ${stream ? "" : `${r.messagesPerSecond} msgs/s, `}${formatRate(r.bytesPerSecond)}`,
+  );
+  if (r.udp) {
     lines.push(
-      `  rate      ${
-        r.pattern === "stream" ? "" : `${r.messagesPerSecond} msgs/s, `
-      }${r.mbPerSecond} MB/s`,
+      `  udp       lost ${r.udp.lost} (${r.udp.lossPercent}%), duplicates ${r.udp.duplicates}, ` +
+        `reordered ${r.udp.reordered}`,
     );
-    if (r.udp) {
-      lines.push(
-        `  udp       lost ${r.udp.lost} (${r.udp.lossPercent}%), duplicates ${r.udp.duplicates}, ` +
-          `reordered ${r.udp.reordered}`,
-      );
-    }
-    if (r.mismatch) {
-      const m = r.mismatch;
-      lines.push(style.red(
-        `MISMATCH: connection ${m.connection}, ${
-          r.pattern === "stream" ? "read" : "message"
-        } ${m.message}: first difference at byte offset ${m.offset} ` +
-          `(sent ${hexByte(m.expected)}, got ${hexByte(m.actual)})`,
-      ));
-    }
-    if (r.error) lines.push(style.red(`error: ${escapeTerminal(r.error)}`));
-    if (r.interrupted) lines.push(style.yellow("interrupted"));
-    return lines.join("\n") + "\n";
-  },
+  }
+  if (r.mismatch) {
+    const m = r.mismatch;
+    lines.push(style.red(
+      `MISMATCH: connection ${m.connection}, ${stream ? "read" : "message"} ${m.message}: ` +
+        `first difference at byte offset ${m.offset} ` +
+        `(sent ${hexByte(m.expected)}, got ${hexByte(m.actual)})`,
+    ));
+  }
+  if (r.error) lines.push(style.red(`error: ${escapeTerminal(r.error)}`));
+  if (interrupted) lines.push(style.yellow("interrupted"));
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * `echo test`: nothing per connection for people, then the report; the document's results are
+ * the connections (each as it ends), its summary the whole test's measurement.
+ */
+export const echoTestView: DocumentStreamView<EchoConnectionResult, EchoTestSummary> = {
+  command: "echo test",
+  item: () => "",
+  summary: echoTestText,
   exitCode: echoTestExitCode,
 };

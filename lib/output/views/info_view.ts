@@ -1,12 +1,15 @@
 import type { InfoResult } from "../../core/info.ts";
-import type { View } from "../emit.ts";
+import type { DocumentView } from "../document_emit.ts";
 import { formatTable } from "../table.ts";
 
 /**
- * Human view of `info`: `key  value` lines, a blank line, then one row per interface address
- * (name, family, cidr, internal, mac).
+ * `info`: `key  value` lines, a blank line, then one row per interface address (name, family,
+ * cidr, internal, mac). The document's summary is everything but the interfaces (version,
+ * runtime, platform, byte order, IPv6), its results the interface addresses, with `family` 4
+ * or 6.
  */
-export const infoView: View<InfoResult> = {
+export const infoView: DocumentView<InfoResult> = {
+  command: "info",
   human(r, style) {
     const ipv6 = r.ipv6.supported
       ? `yes (::1 on ${r.ipv6.loopbackInterface}; ${r.ipv6.externalAddresses} external)`
@@ -28,4 +31,8 @@ export const infoView: View<InfoResult> = {
     const headers = ["interface", "family", "cidr", "internal", "mac"].map(style.bold);
     return summary + "\n" + (rows.length ? formatTable(headers, rows) : "no interfaces\n");
   },
+  parts: ({ interfaces, ...summary }) => ({
+    summary,
+    results: interfaces.map((i) => ({ ...i, family: i.family === "IPv6" ? 6 : 4 })),
+  }),
 };

@@ -1,21 +1,22 @@
 /**
- * The human and stream views of `resolve` and `reverse`. Names, addresses and reasons can come
- * from a DNS reply or a hosts file, so each goes through escapeTerminal before it is shown.
+ * The views of `resolve`, `reverse` and `hostname`. Names, addresses and reasons can come from
+ * a DNS reply or a hosts file, so each goes through escapeTerminal before it is shown.
  * @module
  */
 import {
   type AddressAnswer,
-  formatMs,
+  type HostnameResult,
   type LookupStatus,
   type LookupSummary,
   type NameAnswer,
-  type ResolveItem,
-  type ReverseItem,
+  type ResolveResult,
+  type ReverseResult,
   summaryExitCode,
 } from "../../core/name_lookup.ts";
 import { escapeTerminal as t } from "../../core/terminal_text.ts";
-import type { StreamView } from "../emit.ts";
+import type { DocumentStreamView, DocumentView } from "../document_emit.ts";
 import type { Style } from "../style.ts";
+import { formatDuration } from "../units.ts";
 
 const STATUS_WORDS: Record<LookupStatus, string> = {
   "ok": "ok",
@@ -35,6 +36,7 @@ function failureText(status: LookupStatus, reason: string | undefined, style: St
 const family = (f: 4 | 6) => (f === 4 ? "IPv4" : "IPv6");
 const list = (items: readonly string[] | undefined) =>
   items?.length ? items.map(t).join(", ") : "-";
+const time = (ms: number, style: Style) => style.dim(formatDuration(ms));
 
 function ttlText(ttl: number | undefined): string {
   return ttl === undefined ? "" : `  ttl ${ttl}`;
@@ -42,23 +44,22 @@ function ttlText(ttl: number | undefined): string {
 
 /** One source's answer on one line (after the name): addresses, where from, time. */
 function answerLine(answer: NameAnswer, style: Style): string {
-  const time = style.dim(formatMs(answer.timeMs));
   if (answer.status !== "ok") {
-    return `${failureText(answer.status, answer.reason, style)}  ${time}`;
+    return `${failureText(answer.status, answer.reason, style)}  ${time(answer.timeMs, style)}`;
   }
   const addresses = answer.addresses.map((a) => t(a.address)).join(", ");
-  return `${addresses}  ${style.dim(t(answer.from))}  ${time}`;
+  return `${addresses}  ${style.dim(t(answer.from))}  ${time(answer.timeMs, style)}`;
 }
 
 function exBlock(answer: NameAnswer, indent: string, style: Style): string {
   if (answer.status !== "ok") {
     return `${indent}${failureText(answer.status, answer.reason, style)}  ` +
-      `${style.dim(formatMs(answer.timeMs))}\n`;
+      `${time(answer.timeMs, style)}\n`;
   }
   return `${indent}canonical name  ${t(answer.canonicalName ?? "-")}\n` +
     `${indent}aliases         ${list(answer.aliases)}\n` +
     `${indent}addresses       ${list(answer.addresses.map((a) => a.address))}\n` +
-    `${indent}from            ${t(answer.from)}  ${style.dim(formatMs(answer.timeMs))}\n`;
+    `${indent}from            ${t(answer.from)}  ${time(answer.timeMs, style)}\n`;
 }
 
 function agreement(agree: boolean | undefined, style: Style): string {
@@ -68,19 +69,17 @@ function agreement(agree: boolean | undefined, style: Style): string {
     : `  ${style.yellow("the sources disagree")}\n`;
 }
 
-/** Human text of one `resolve` item. `single`: the only name (then `--first` prints just it). */
-export function resolveItemText(item: ResolveItem, single: boolean, style: Style): string {
+/** Human text of one `resolve` result. `single`: the only name (then `--first` prints just it). */
+export function resolveItemText(item: ResolveResult, single: boolean, style: Style): string {
   const name = style.bold(t(item.name));
   if (item.answers.length > 1) {
     const width = Math.max(...item.answers.map((a) => a.source.length));
-    if (item.mode === "ex") {
-      return `${name}\n` + item.answers.map((a) =>
-        `  ${style.cyan(a.source)}\n${exBlock(a, "    ", style)}`
-      ).join("") + agreement(item.agree, style);
-    }
-    return `${name}\n` + item.answers.map((a) =>
-      `  ${style.cyan(a.source.padEnd(width))}  ${answerLine(a, style)}\n`
-    ).join("") + agreement(item.agree, style);
+    const blocks = item.answers.map((a) =>
+      item.mode === "ex"
+        ? `  ${style.cyan(a.source)}\n${exBlock(a, "    ", style)}`
+        : `  ${style.cyan(a.source.padEnd(width))}  ${answerLine(a, style)}\n`
+    );
+    return `${name}\n${blocks.join("")}${agreement(item.agree, style)}`;
   }
   const answer = item.answers[0];
   if (item.mode === "ex") return `${name}\n${exBlock(answer, "  ", style)}`;
@@ -89,24 +88,23 @@ export function resolveItemText(item: ResolveItem, single: boolean, style: Style
     return single ? `${address}\n` : `${t(item.name)}  ${address}\n`;
   }
   if (answer.status !== "ok") return `${name}  ${answerLine(answer, style)}\n`;
-  return answer.addresses.map((a) =>
-    `${name}  ${t(a.address)}  ${family(a.family)}  ${
-      style.dim(t(a.line !== undefined && answer.file ? `${answer.file}:${a.line}` : answer.from))
-    }${ttlText(a.ttl)}  ` +
-    `${style.dim(formatMs(answer.timeMs))}\n`
-  ).join("");
+  return answer.addresses.map((a) => {
+    const from = a.line !== undefined && answer.file ? `${answer.file}:${a.line}` : answer.from;
+    return `${name}  ${t(a.address)}  ${family(a.family)}  ${style.dim(t(from))}` +
+      `${ttlText(a.ttl)}  ${time(answer.timeMs, style)}\n`;
+  }).join("");
 }
 
 function reverseAnswerLine(answer: AddressAnswer, style: Style): string {
-  const time = style.dim(formatMs(answer.timeMs));
-  if (answer.status !== "ok") return `${failureText(answer.status, answer.reason, style)}  ${time}`;
+  const took = time(answer.timeMs, style);
+  if (answer.status !== "ok") return `${failureText(answer.status, answer.reason, style)}  ${took}`;
   const aliases = answer.aliases.length ? `  aliases ${list(answer.aliases)}` : "";
   return `${t(answer.hostname ?? "")}${aliases}  ${style.dim(t(answer.from))}` +
-    `${ttlText(answer.ttl)}  ${time}`;
+    `${ttlText(answer.ttl)}  ${took}`;
 }
 
-/** Human text of one `reverse` item. */
-export function reverseItemText(item: ReverseItem, style: Style): string {
+/** Human text of one `reverse` result. */
+export function reverseItemText(item: ReverseResult, style: Style): string {
   const head = style.bold(t(item.query)) +
     (item.address && item.address !== item.query ? ` (${t(item.address)})` : "");
   if (item.answers.length === 0) {
@@ -120,29 +118,43 @@ export function reverseItemText(item: ReverseItem, style: Style): string {
     ).join("") + agreement(item.agree, style);
 }
 
-/** The one-line summary of a batch, for stderr. */
+/** The one-line summary of a batch, for stderr: `3 names: 2 answered, 1 not found, …`. */
 export function summaryText(summary: LookupSummary, noun: string): string {
   const plural = noun.endsWith("s")
     ? `${noun}es`
     : noun.endsWith("y")
     ? `${noun.slice(0, -1)}ies`
     : `${noun}s`;
-  return `${summary.count} ${summary.count === 1 ? noun : plural}: ${summary.ok} answered, ` +
-    `${summary.negative} not found, ${summary.failed} failed in ${formatMs(summary.timeMs)}`;
+  const count = summary.count + summary.invalid;
+  const invalid = summary.invalid ? `, ${summary.invalid} invalid` : "";
+  return `${count} ${count === 1 ? noun : plural}: ${summary.ok} answered, ` +
+    `${summary.negative} not found, ${summary.failed} failed${invalid} in ` +
+    formatDuration(summary.timeMs);
 }
 
-/** The stream view of `resolve`. */
-export function resolveView(single: boolean): StreamView<ResolveItem, LookupSummary> {
+/** The document stream view of `resolve` (`single`: one name was given, not a batch). */
+export function resolveView(single: boolean): DocumentStreamView<ResolveResult, LookupSummary> {
   return {
+    command: "resolve",
     item: (item, style) => resolveItemText(item, single, style),
     summary: () => "",
     exitCode: summaryExitCode,
   };
 }
 
-/** The stream view of `reverse`. */
-export const reverseView: StreamView<ReverseItem, LookupSummary> = {
+/** The document stream view of `reverse`. */
+export const reverseView: DocumentStreamView<ReverseResult, LookupSummary> = {
+  command: "reverse",
   item: reverseItemText,
   summary: () => "",
   exitCode: summaryExitCode,
+};
+
+/**
+ * The view of `hostname`: the name (or the fully qualified name) on one line; the document's
+ * one result is the {@link HostnameResult}.
+ */
+export const hostnameView: DocumentView<HostnameResult> = {
+  command: "hostname",
+  human: (result) => `${t(result.fqdn ?? result.hostname)}\n`,
 };

@@ -1,40 +1,43 @@
-import type { Stall } from "../../core/progress_rule.ts";
+/**
+ * How `send` and `receive` show their results: one line per file, the totals, the progress bar
+ * of `send`, and the diagnostics of `receive` on stderr. Everything a peer controls (names,
+ * error texts, Unix peer paths) is quoted or escaped for the terminal; `--json` keeps it exact.
+ * @module
+ */
 import { escapeTerminal, quoteForTerminal } from "../../core/terminal_text.ts";
-import type { ReceivedFile, ReceiveSummary, SendSummary, SentFile } from "../../core/transfer.ts";
-import { receiveExitCode, sendExitCode } from "../../core/transfer.ts";
-import type { StreamView } from "../emit.ts";
+import { TEMP_FILE_PREFIX, TEMP_FILE_SUFFIX } from "../../core/file_name.ts";
+import {
+  type ReceivedFile,
+  receiveExitCode,
+  type ReceiveSummary,
+  sendExitCode,
+  type SendSummary,
+  type SentFile,
+  type TransferAddress,
+  transferAddressText,
+} from "../../core/transfer.ts";
+import type { DocumentStreamView } from "../document_emit.ts";
+import type { OutputTarget } from "../emit.ts";
 import type { Style } from "../style.ts";
+import { formatBytes, formatDuration, formatRate } from "../units.ts";
 
-/** Formats a byte count for reports: `512 B`, `1.50 kB`, `10.0 MB`, `1.07 GB` (powers of 1000). */
-export function formatByteCount(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ["kB", "MB", "GB", "TB"];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 999.95 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
-}
-
-/** Formats milliseconds for reports: `0.42 ms`, `12.3 ms`, `1.52 s`. */
-export function formatMs(ms: number): string {
-  if (ms < 1) return `${ms.toFixed(2)} ms`;
-  if (ms < 1000) return `${ms.toFixed(1)} ms`;
-  return `${(ms / 1000).toFixed(2)} s`;
-}
+// Thin re-exports for the commands that still import them from here (connect, listen, dial).
+export {
+  formatBytes as formatByteCount,
+  formatDuration as formatMs,
+  formatDurationSetting,
+} from "../units.ts";
 
 /** What a progress line shows. */
 export interface Progress {
   /** The file being sent. */
   readonly name: string;
   /** Bytes of it sent so far. */
-  readonly done: number;
+  readonly doneBytes: number;
   /** Its size. */
-  readonly total: number;
-  /** Seconds since the transfer began. */
-  readonly seconds: number;
+  readonly totalBytes: number;
+  /** Milliseconds since its first byte. */
+  readonly elapsedMs: number;
   /** Terminal width in columns; default 80. */
   readonly columns?: number;
 }
@@ -44,26 +47,73 @@ export interface Progress {
  * `report.pdf [##########----------]  50%  5.00 MB/10.0 MB  41.2 MB/s`.
  */
 export function formatProgress(p: Progress): string {
-  const fraction = p.total > 0 ? Math.min(1, p.done / p.total) : 1;
-  const rate = p.seconds > 0 ? p.done / 1e6 / p.seconds : 0;
+  const fraction = p.totalBytes > 0 ? Math.min(1, p.doneBytes / p.totalBytes) : 1;
+  const rate = p.elapsedMs > 0 ? (p.doneBytes * 1000) / p.elapsedMs : 0;
   const tail = ` ${String(Math.floor(fraction * 100)).padStart(3)}%  ` +
-    `${formatByteCount(p.done)}/${formatByteCount(p.total)}  ${rate.toFixed(1)} MB/s`;
+    `${formatBytes(p.doneBytes)}/${formatBytes(p.totalBytes)}  ${formatRate(rate)}`;
   const width = 20;
   const filled = Math.round(fraction * width);
   const bar = `[${"#".repeat(filled)}${"-".repeat(width - filled)}]`;
   const room = Math.max(8, (p.columns ?? 80) - 1 - bar.length - tail.length - 1);
-  const name = p.name.length > room ? p.name.slice(0, room - 1) + "…" : p.name;
+  const shown = escapeTerminal(p.name);
+  const name = shown.length > room ? shown.slice(0, room - 1) + "…" : shown;
   return `${name} ${bar}${tail}`;
+}
+
+/** Minimum milliseconds between progress-bar redraws. */
+const PROGRESS_EVERY_MS = 100;
+
+/**
+ * `send`'s progress line on stderr: which file is being hashed, then a bar while it streams.
+ * Off (writes nothing) unless `on`.
+ */
+export class SendProgressLine {
+  readonly #target: OutputTarget;
+  readonly #on: boolean;
+  #lastDraw = 0;
+  #name = "";
+  #fileStart = 0;
+
+  /** A line on `target`'s stderr, drawn only when `on`. */
+  constructor(target: OutputTarget, on: boolean) {
+    this.#target = target;
+    this.#on = on;
+  }
+
+  /** Shows that `name` is being hashed. */
+  hashing(name: string): void {
+    if (this.#on) this.#target.io.write("stderr", `\r\x1b[K${escapeTerminal(name)}: hashing…`);
+  }
+
+  /** Redraws the bar (at most every 100 ms, but always at a file's end). */
+  draw(name: string, doneBytes: number, totalBytes: number): void {
+    if (!this.#on) return;
+    const now = performance.now();
+    if (name !== this.#name) {
+      this.#name = name;
+      this.#fileStart = now;
+    }
+    if (doneBytes < totalBytes && now - this.#lastDraw < PROGRESS_EVERY_MS) return;
+    this.#lastDraw = now;
+    const line = formatProgress({ name, doneBytes, totalBytes, elapsedMs: now - this.#fileStart });
+    this.#target.io.write("stderr", "\r\x1b[K" + line);
+  }
+
+  /** Clears the line. */
+  clear(): void {
+    if (this.#on) this.#target.io.write("stderr", "\r\x1b[K");
+  }
 }
 
 const shortHash = (sha256?: string) => sha256 ? `sha256 ${sha256.slice(0, 12)}…` : "";
 
 /**
- * Human view of `send`: one line per file, then the totals and the rate. The receiver's error
- * text is shown through `escapeTerminal` (and names quoted with `quoteForTerminal`), so nothing a
- * peer says can act on the terminal; `--json` keeps both exact.
+ * `send`: one line per file as it is settled, then the totals and the rate. The receiver's
+ * error text is shown through `escapeTerminal` (and names quoted with `quoteForTerminal`), so
+ * nothing a peer says can act on the terminal; the document keeps both exact.
  */
-export const sendView: StreamView<SentFile, SendSummary> = {
+export const sendView: DocumentStreamView<SentFile, SendSummary> = {
+  command: "send",
   item(file: SentFile, style: Style) {
     const status = file.status === "verified"
       ? style.green("verified")
@@ -71,27 +121,30 @@ export const sendView: StreamView<SentFile, SendSummary> = {
       ? style.red("refused ")
       : style.red("failed  ");
     const detail = file.status === "verified"
-      ? `${shortHash(file.sha256)}  ${file.mbPerSecond.toFixed(1)} MB/s`
+      ? `${shortHash(file.sha256)}  ${formatRate(file.bytesPerSecond)}`
       : escapeTerminal(file.error ?? "");
-    return `${status}  ${quoteForTerminal(file.name)}  ${formatByteCount(file.size)}  ${detail}\n`;
+    return `${status}  ${quoteForTerminal(file.name)}  ${formatBytes(file.size)}  ${detail}\n`;
   },
-  summary(s: SendSummary, style: Style) {
+  summary(s: SendSummary, style: Style, interrupted: boolean) {
     const verdict = s.verified === s.total ? style.green(`all ${s.total} verified`) : style.red(
       `${s.verified} of ${s.total} verified` +
         (s.refused ? `, ${s.refused} refused` : "") +
         (s.failed ? `, ${s.failed} failed` : ""),
     );
-    return `${s.total} file${s.total === 1 ? "" : "s"}, ${formatByteCount(s.bytes)} to ` +
-      `${s.address} in ${s.seconds.toFixed(2)} s (${s.mbPerSecond.toFixed(1)} MB/s): ${verdict}\n`;
+    return `${s.total} file${s.total === 1 ? "" : "s"}, ${formatBytes(s.bytes)} to ` +
+      `${escapeTerminal(transferAddressText(s))} in ${formatDuration(s.durationMs)} ` +
+      `(${formatRate(s.bytesPerSecond)}): ${verdict}` +
+      (interrupted ? ` ${style.yellow("(interrupted)")}` : "") + "\n";
   },
   exitCode: sendExitCode,
 };
 
 /**
- * Human view of `receive`: one line per file as it is settled, then the totals. Names, peers and
- * error text can come from the sender: they are quoted or escaped for the terminal.
+ * `receive`: one line per file as it is settled, then the totals. Names, peers and error text
+ * can come from the sender: they are quoted or escaped for the terminal.
  */
-export const receiveView: StreamView<ReceivedFile, ReceiveSummary> = {
+export const receiveView: DocumentStreamView<ReceivedFile, ReceiveSummary> = {
+  command: "receive",
   item(file: ReceivedFile, style: Style) {
     const status = file.status === "saved"
       ? style.green("saved  ")
@@ -99,39 +152,56 @@ export const receiveView: StreamView<ReceivedFile, ReceiveSummary> = {
       ? style.red("refused")
       : style.red("failed ");
     const detail = file.status === "saved"
-      ? `${shortHash(file.sha256)}  ${file.mbPerSecond.toFixed(1)} MB/s`
+      ? `${shortHash(file.sha256)}  ${formatRate(file.bytesPerSecond)}`
       : escapeTerminal(file.error ?? "");
-    return `${status}  ${quoteForTerminal(file.name)}  ${formatByteCount(file.size)}  ` +
-      `from ${escapeTerminal(file.peer)}  ${detail}\n`;
+    return `${status}  ${quoteForTerminal(file.name)}  ${formatBytes(file.size)}  ` +
+      `from ${escapeTerminal(transferAddressText(file.peer))}  ${detail}\n`;
   },
   summary(s: ReceiveSummary) {
     return `${s.saved} saved, ${s.refused} refused, ${s.failed} failed ` +
-      `(${formatByteCount(s.bytes)} from ${s.senders} sender${s.senders === 1 ? "" : "s"})\n`;
+      `(${formatBytes(s.bytes)} from ${s.senders} sender${s.senders === 1 ? "" : "s"})\n`;
   },
   exitCode: receiveExitCode,
 };
 
-/** Formats a duration setting as the user would write it: `500ms`, `2s`, `1.5s`, `5m`, `1h`. */
-export function formatDurationSetting(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0 || ms >= 1000) return `${ms / 1000}s`;
-  return `${ms}ms`;
+/** `receive`'s first line on stderr: `listening on 127.0.0.1:9009, saving into "/srv/in"`. */
+export function listeningLine(address: TransferAddress, dir: string): string {
+  return `listening on ${escapeTerminal(transferAddressText(address))}, saving into ` +
+    `${quoteForTerminal(dir)}\n`;
+}
+
+/** A sender cut between files: `netdiag: dropped 127.0.0.1:50412: idle for 30s`. */
+export function droppedLine(peer: TransferAddress, reason: string): string {
+  return `netdiag: dropped ${escapeTerminal(transferAddressText(peer))}: ${
+    escapeTerminal(reason)
+  }\n`;
 }
 
 /**
- * Why a sender was cut, for its answer and the report: `no complete file header within 10s of
- * connecting`, `idle for 30s`, `too slow: 312 B/s over the last 10s, at least 1024 B/s needed`.
+ * The stderr lines about an earlier receiver's temporary files: how many were removed, which
+ * could not be, or why the directory could not be searched.
  */
-export function describeStall(stall: Stall): string {
-  switch (stall.kind) {
-    case "header":
-      return `too slow: no complete file header within ${formatDurationSetting(stall.limitMs)} ` +
-        `of ${stall.afterFile ? "the previous file" : "connecting"}`;
-    case "idle":
-      return `idle for ${formatDurationSetting(stall.limitMs)}`;
-    case "slow":
-      return `too slow: ${Math.floor(stall.bytesPerSecond)} B/s over the last ` +
-        `${formatDurationSetting(stall.windowMs)}, at least ${stall.minBytesPerSecond} B/s needed`;
+export function leftoverLines(report: {
+  readonly dir: string;
+  readonly removed: number;
+  readonly failures: readonly { readonly name: string; readonly reason: string }[];
+  readonly error?: string;
+}): string {
+  const pattern = `${TEMP_FILE_PREFIX}*${TEMP_FILE_SUFFIX}`;
+  const dir = quoteForTerminal(report.dir);
+  const lines: string[] = [];
+  if (report.error !== undefined) {
+    lines.push(`netdiag: cannot look for leftover ${pattern} files in ${dir}: ${report.error}`);
   }
+  if (report.removed > 0) {
+    lines.push(
+      `removed ${report.removed} leftover temporary file${report.removed === 1 ? "" : "s"} ` +
+        `(${pattern}) of an earlier receive from ${dir}`,
+    );
+  }
+  for (const { name, reason } of report.failures) {
+    const path = report.dir.endsWith("/") ? report.dir + name : `${report.dir}/${name}`;
+    lines.push(`netdiag: cannot remove leftover ${quoteForTerminal(path)}: ${reason}`);
+  }
+  return lines.map((l) => l + "\n").join("");
 }

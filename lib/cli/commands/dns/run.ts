@@ -1,0 +1,80 @@
+/**
+ * `netdiag dns`: flags → {@link DnsBatchOptions} (the queries from the arguments, `-x`, a file
+ * or stdin), the engine's exchanges → the document stream (lib/output/views/dns_view.ts).
+ * @module
+ */
+import { reverseName } from "../../../core/dns_name.ts";
+import { InputError, quote } from "../../../core/errors.ts";
+import { inputLines, textLines } from "../../../core/text_lines.ts";
+import { outputFormat } from "../../../output/format.ts";
+import { dnsView } from "../../../output/views/dns_view.ts";
+import { dnsQuestions, queryDnsBatch } from "../../../resolve/mod.ts";
+import { readErrorReason, readTextFile } from "../../../runtime/read_text.ts";
+import type { NetdiagContext } from "../../context.ts";
+import { streamBatch } from "../lookup_batch.ts";
+import type { DnsFlags } from "./definition.ts";
+
+/** The queries to ask: lines `NAME [TYPE...]`, and the types of a line that names none. */
+interface QueryInput {
+  readonly lines: Iterable<string> | AsyncIterable<string>;
+  readonly types: readonly string[];
+}
+
+/** The queries of the command line: `-x ADDR`, `-f FILE`, `NAME -` or `NAME [TYPE...]`. */
+async function queryInput(
+  context: NetdiagContext,
+  flags: DnsFlags,
+  args: readonly string[],
+): Promise<QueryInput> {
+  if (flags.reverse !== undefined) {
+    return { lines: [reverseName(flags.reverse)], types: args.length ? args : ["PTR"] };
+  }
+  if (flags.file === "-") return { lines: inputLines(context.io.stdin()), types: args };
+  if (flags.file !== undefined) {
+    let text: string;
+    try {
+      text = await readTextFile(flags.file);
+    } catch (error) {
+      throw new InputError(`cannot read ${quote(flags.file)}: ${readErrorReason(error)}`);
+    }
+    return { lines: textLines(text), types: args };
+  }
+  if (args.length === 0) {
+    throw new InputError("missing name: give NAME [TYPE...], -x ADDR or -f FILE");
+  }
+  const [name, ...types] = args;
+  if (name === "-") return { lines: inputLines(context.io.stdin()), types };
+  dnsQuestions(name, types); // bad input on the command line: exit 2 before asking anything
+  return { lines: [name], types };
+}
+
+/** Runs `netdiag dns NAME [TYPE...]`. */
+export async function dnsCommand(
+  this: NetdiagContext,
+  flags: DnsFlags,
+  ...args: string[]
+): Promise<void> {
+  const format = outputFormat(flags);
+  const input = await queryInput(this, flags, args);
+  const single = flags.file === undefined && args[0] !== "-";
+  await streamBatch(this, {
+    format,
+    view: dnsView,
+    noun: "query",
+    summaryLine: (s) => format === "human" && !single && s.count + s.invalid > 1,
+  }, (hooks, signal) =>
+    queryDnsBatch(
+      undefined,
+      {
+        queries: input.lines,
+        types: input.types.length ? input.types : undefined,
+        server: flags.server,
+        transport: flags.tcp ? "tcp" : "udp",
+        timeoutMs: flags.timeout,
+        concurrency: flags.concurrency,
+        keepResults: false,
+      },
+      hooks,
+      signal,
+    ));
+}

@@ -1,0 +1,129 @@
+/**
+ * `netdiag echo test`: measure an echo server and verify every byte.
+ * @module
+ */
+import { MAX_UDP_PAYLOAD, parseHostPort, UDP_SEQUENCE_BYTES } from "../../../core/echo_test.ts";
+import { InputError, quote } from "../../../core/errors.ts";
+import { escapeTerminal } from "../../../core/terminal_text.ts";
+import { type EchoTarget, type EchoTestOptions, runEchoTest } from "../../../echo/mod.ts";
+import { netAdapter } from "../../../net/mod.ts";
+import { openDocumentStream } from "../../../output/document_emit.ts";
+import { diagnostic } from "../../../output/emit.ts";
+import { outputFormat } from "../../../output/format.ts";
+import { echoTestView } from "../../../output/views/echo_view.ts";
+import { onShutdownSignal } from "../../../runtime/signals.ts";
+import type { NetdiagContext } from "../../context.ts";
+import { netFailure } from "../../exit.ts";
+
+/** The flags of `netdiag echo test`. */
+export interface EchoTestFlags {
+  readonly udp?: boolean;
+  readonly unix?: string;
+  readonly count?: number;
+  readonly size?: number;
+  readonly duration?: number;
+  readonly connections: number;
+  readonly interval?: number;
+  readonly framed?: boolean;
+  readonly stream?: boolean;
+  readonly total?: number;
+  readonly timeout?: number;
+  readonly json?: boolean;
+  readonly ndjson?: boolean;
+}
+
+/** Runs `netdiag echo test`. */
+export async function echoTestCommand(
+  this: NetdiagContext,
+  flags: EchoTestFlags,
+  targetText?: string,
+): Promise<void> {
+  const format = outputFormat(flags);
+  const target = resolveTarget(flags, targetText);
+  checkValues(flags, target);
+  const adapter = await netAdapter();
+  const stop = new AbortController();
+  const removeSignals = onShutdownSignal(() => stop.abort());
+  const out = openDocumentStream(this, format, echoTestView);
+  let result;
+  try {
+    result = await runEchoTest(adapter, testOptions(flags, target), {
+      onConnection: (connection) => out.item(connection),
+    }, stop.signal);
+  } finally {
+    removeSignals();
+  }
+  // Nothing got through at all: a plain one-line error is clearer than an empty report.
+  if (result.error && result.messagesSent === 0 && result.bytesSent === 0) {
+    throw netFailure(escapeTerminal(result.error), result.errorCode);
+  }
+  const { interrupted, ...summary } = result;
+  out.end(summary, interrupted === true);
+  if (result.mismatch) {
+    const m = result.mismatch;
+    diagnostic(
+      this,
+      `netdiag: echo mismatch: connection ${m.connection}, ${
+        result.pattern === "stream" ? "read" : "message"
+      } ${m.message}, first difference at byte offset ${m.offset}`,
+    );
+  } else if (result.error) {
+    // The server's own words (an error frame) may hold anything: never raw on the terminal.
+    diagnostic(this, `netdiag: ${escapeTerminal(result.error)}`);
+  }
+}
+
+/** The engine's options from the flags. */
+function testOptions(flags: EchoTestFlags, target: EchoTarget): EchoTestOptions {
+  return {
+    target,
+    framed: flags.framed,
+    stream: flags.stream,
+    count: flags.count,
+    durationMs: flags.duration,
+    size: flags.size,
+    totalBytes: flags.total,
+    connections: flags.connections,
+    intervalMs: flags.interval,
+    timeoutMs: flags.timeout,
+  };
+}
+
+/** TARGET or --unix PATH (--unix with --udp is a declared conflict). */
+function resolveTarget(flags: EchoTestFlags, text: string | undefined): EchoTarget {
+  if (flags.unix !== undefined) {
+    if (text !== undefined) {
+      throw new InputError(
+        `unexpected ${quote(text)}: --unix takes the socket path instead of TARGET`,
+      );
+    }
+    return { transport: "unix", path: flags.unix };
+  }
+  if (text === undefined) {
+    throw new InputError("missing target: expected HOST:PORT, [IPv6]:PORT or PORT, or --unix PATH");
+  }
+  const { hostname, port } = parseHostPort(text);
+  return { transport: flags.udp ? "udp" : "tcp", hostname, port };
+}
+
+/**
+ * The rules on values, which a list of conflicting flags cannot say: --total needs --stream,
+ * and a UDP payload must hold the sequence header and fit in one datagram.
+ */
+function checkValues(flags: EchoTestFlags, target: EchoTarget): void {
+  if (!flags.stream && flags.total !== undefined) {
+    throw new InputError('"--total" applies to --stream only; use --count for messages');
+  }
+  if (target.transport !== "udp") return;
+  const size = flags.size ?? 64;
+  if (size < UDP_SEQUENCE_BYTES) {
+    throw new InputError(
+      `size ${quote(size)} is too small for UDP: payloads carry an ${UDP_SEQUENCE_BYTES}-byte ` +
+        "sequence number, so --size must be at least 8",
+    );
+  }
+  const limit = MAX_UDP_PAYLOAD - (flags.framed ? 64 : 0);
+  if (size > limit) {
+    throw new InputError(`size ${quote(size)} is too big for one UDP datagram: at most ${limit}`);
+  }
+}

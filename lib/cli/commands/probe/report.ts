@@ -1,0 +1,67 @@
+/**
+ * The report of `netdiag probe`: the run's results and summary through the document stream (or
+ * only the exit code with `--quiet`).
+ * @module
+ */
+import { INTERRUPTED_EXIT_CODE, openDocumentStream } from "../../../output/document_emit.ts";
+import { outputFormat } from "../../../output/format.ts";
+import { probeView } from "../../../output/views/probe_view.ts";
+import {
+  probeExitCode,
+  type ProbeResult,
+  type ProbeRun,
+  type ProbeSummary,
+} from "../../../probe/mod.ts";
+import type { NetdiagContext } from "../../context.ts";
+import type { ProbeFlags } from "./flags.ts";
+import { bufferedStdout } from "./terminal.ts";
+
+/** What {@link report} needs besides the run. */
+export interface ReportOptions {
+  /** The program after `--` (empty: none). */
+  readonly program: readonly string[];
+  /** Whether the targets are a scan (the human table then shows open ports only). */
+  readonly scan: boolean;
+  /** The signal that interrupts the run (SIGINT, SIGTERM). */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Writes the run's results and summary (`--ndjson`: each result as it becomes final; `--json`
+ * and the human table: in plan order at the end; `--quiet`: nothing) and sets the exit code.
+ */
+export async function report(
+  context: NetdiagContext,
+  flags: ProbeFlags,
+  run: ProbeRun,
+  { program, scan, signal }: ReportOptions,
+): Promise<ProbeSummary> {
+  if (flags.quiet) {
+    const summary = await run.summary;
+    context.process.exitCode = signal.aborted ? INTERRUPTED_EXIT_CODE : probeExitCode(summary);
+    return summary;
+  }
+  const format = outputFormat(flags);
+  const out = bufferedStdout(context);
+  let ordered: readonly ProbeResult[] = [];
+  const stream = openDocumentStream(
+    out,
+    format,
+    probeView({
+      scan,
+      showAll: flags.all === true,
+      results: () => ordered,
+    }),
+  );
+  try {
+    if (format === "ndjson") { for await (const result of run) stream.item(result); }
+    const outcome = await run.result();
+    ordered = outcome.results;
+    if (format === "json") { for (const result of ordered) stream.item(result); }
+    const summary = { ...outcome.summary, program: program.length > 0 ? [...program] : null };
+    stream.end(summary, signal.aborted);
+    return outcome.summary;
+  } finally {
+    out.flush();
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * The probe plan: every endpoint a run will try, generated lazily from the parsed targets (hosts
+ * × ports, CIDR blocks walked address by address), so that a /16 times 65,535 ports is a loop,
+ * not an array. Pure: names are resolved elsewhere (lib/probe/prepare.ts).
+ * @module
+ */
+import { InputError, quote } from "../core/errors.ts";
+import { blockSize, expandIpv4Block } from "../core/ipv4_cidr.ts";
+import {
+  countPorts,
+  hasPortRange,
+  parsePortList,
+  type PortRange,
+  type PortToken,
+  resolvePortList,
+} from "../core/port_list.ts";
+import type { ServiceEntry } from "../core/services.ts";
+import { parseProbeTarget, type ProbeTarget } from "./target.ts";
+
+/** A target with its ports resolved (null for Unix sockets) and, for host names, its addresses. */
+export interface PlannedTarget {
+  readonly target: ProbeTarget;
+  readonly ports: readonly PortRange[] | null;
+  /** The addresses of a `host` target, in the resolver's order (one for IP literals). */
+  readonly addresses?: readonly string[];
+  /** Whether this target is a scan: a CIDR block or a port range. */
+  readonly scan?: boolean;
+}
+
+/** One endpoint to probe. */
+export interface ProbeTask {
+  /** Position in the plan, for ordered output. */
+  readonly index: number;
+  /** The target text. */
+  readonly target: string;
+  readonly kind: "ip" | "unix";
+  /** The host as given (a block's address for CIDR targets); null for Unix sockets. */
+  readonly host: string | null;
+  /** Addresses to try in order until one is open (one for literals and blocks). */
+  readonly addresses: readonly string[];
+  readonly port: number | null;
+  readonly path: string | null;
+}
+
+/** A services table's lookups for one protocol (first entry in file order wins). */
+export interface ServiceMaps {
+  readonly byName: ReadonlyMap<string, number>;
+  readonly byPort: ReadonlyMap<number, string>;
+}
+
+/** Builds name→port and port→name lookups for one protocol, first entry in file order wins. */
+export function serviceMaps(entries: readonly ServiceEntry[], proto: string): ServiceMaps {
+  const byName = new Map<string, number>();
+  const byPort = new Map<number, string>();
+  for (const e of entries) {
+    if (e.proto !== proto) continue;
+    for (const name of [e.name, ...e.aliases]) if (!byName.has(name)) byName.set(name, e.port);
+    if (!byPort.has(e.port)) byPort.set(e.port, e.name);
+  }
+  return { byName, byPort };
+}
+
+/** Port tokens from a port list given as text or already parsed. */
+export function portTokens(
+  ports: string | readonly PortToken[] | undefined,
+): readonly PortToken[] | undefined {
+  return typeof ports === "string" ? parsePortList(ports) : ports;
+}
+
+/**
+ * Parses the targets and resolves their ports (`ports` for targets that name none; service
+ * names through `byName`, `where` naming the table in messages). Throws an {@link InputError}
+ * naming the token for a malformed target, a bad or unknown port, a target without ports, or a
+ * Unix target in a UDP plan.
+ */
+export function planTargets(
+  texts: readonly string[],
+  ports: readonly PortToken[] | undefined,
+  protocol: "tcp" | "udp",
+  byName: ReadonlyMap<string, number>,
+  where: string,
+): PlannedTarget[] {
+  if (texts.length === 0) throw new InputError("no target to probe");
+  return texts.map((text) => {
+    const target = parseProbeTarget(text);
+    if (target.kind === "unix") {
+      if (protocol === "udp") {
+        throw new InputError(`cannot probe ${quote(text)} over UDP: Unix targets are streams`);
+      }
+      return { target, ports: null, scan: false };
+    }
+    const tokens = target.ports ?? ports;
+    if (!tokens) {
+      throw new InputError(
+        `no port for target ${quote(text)}: write it as "host:port" or give -p PORTS`,
+      );
+    }
+    const ranges = resolvePortList(tokens, (name) => byName.get(name), where);
+    return { target, ports: ranges, scan: target.kind === "block" || hasPortRange(tokens) };
+  });
+}
+
+/**
+ * Whether targets are a scan (a CIDR block or a port range, in the target or in `ports`) rather
+ * than single endpoints: views show only a scan's open ports by default. Malformed targets are
+ * not a scan.
+ */
+export function isScan(
+  texts: readonly string[],
+  ports?: string | readonly PortToken[],
+): boolean {
+  try {
+    const defaults = portTokens(ports);
+    return texts.some((text) => {
+      const t = parseProbeTarget(text);
+      if (t.kind === "unix") return false;
+      const tokens = t.ports ?? defaults;
+      return t.kind === "block" || (tokens !== undefined && hasPortRange(tokens));
+    });
+  } catch {
+    return false;
+  }
+}
+
+/** How many endpoints the plan holds. */
+export function countPlan(planned: readonly PlannedTarget[]): number {
+  let n = 0;
+  for (const p of planned) {
+    if (p.target.kind === "unix") n += 1;
+    else {
+      const hosts = p.target.kind === "block" ? blockSize(p.target.block) : 1;
+      n += hosts * countPorts(p.ports ?? []);
+    }
+  }
+  return n;
+}
+
+/** Whether any target is a scan (a port range or a CIDR block) rather than single endpoints. */
+export function isScanPlan(planned: readonly PlannedTarget[]): boolean {
+  return planned.some((p) => p.scan === true);
+}
+
+/** Yields the plan's endpoints in order: targets as given, then addresses, then ports. */
+export function* planProbes(planned: readonly PlannedTarget[]): Generator<ProbeTask> {
+  let index = 0;
+  for (const p of planned) {
+    const t = p.target;
+    if (t.kind === "unix") {
+      yield {
+        index: index++,
+        target: t.text,
+        kind: "unix",
+        host: null,
+        addresses: [],
+        port: null,
+        path: t.path,
+      };
+      continue;
+    }
+    const hosts: Iterable<[string, readonly string[]]> = t.kind === "block"
+      ? mapIterable(expandIpv4Block(t.block), (a) => [a, [a]])
+      : [[t.host, p.addresses ?? [t.host]]];
+    for (const [host, addresses] of hosts) {
+      for (const r of p.ports ?? []) {
+        for (let port = r.lo; port <= r.hi; port++) {
+          yield { index: index++, target: t.text, kind: "ip", host, addresses, port, path: null };
+        }
+      }
+    }
+  }
+}
+
+function* mapIterable<A, B>(items: Iterable<A>, f: (a: A) => B): Generator<B> {
+  for (const a of items) yield f(a);
+}
+
+/**
+ * The tasks of one shard out of `shards` (those whose index is `shard` modulo `shards`), for
+ * splitting a plan over threads: neighbouring ports go to different shards, so every shard gets
+ * a fair share of slow and fast endpoints, and each thread walks the same lazy plan.
+ */
+export function* shardProbes(
+  tasks: Iterable<ProbeTask>,
+  shard: number,
+  shards: number,
+): Generator<ProbeTask> {
+  for (const task of tasks) if (task.index % shards === shard) yield task;
+}
+
+/** The tasks whose index is not in `skip` (endpoints already settled in a wait). */
+export function* skipIndexes<T extends { index: number }>(
+  tasks: Iterable<T>,
+  skip: ReadonlySet<number>,
+): Generator<T> {
+  for (const t of tasks) if (!skip.has(t.index)) yield t;
+}

@@ -1,0 +1,112 @@
+/**
+ * One round of a scan: every endpoint of the plan (but those to skip) probed once through a
+ * sliding window, in this thread or split over worker threads.
+ * @module
+ */
+import type { ProbeResult } from "../core/probe_result.ts";
+import { runSlidingWindow } from "../core/sliding_window.ts";
+import type { NetAdapter } from "../net/types.ts";
+import {
+  type AttemptOptions,
+  type AttemptWindow,
+  probeEndpoint,
+  withoutAborted,
+} from "./attempt.ts";
+import {
+  type PlannedTarget,
+  planProbes,
+  type ProbeTask,
+  shardProbes,
+  skipIndexes,
+} from "./plan.ts";
+import type { ScanSize } from "./sizing.ts";
+import { type ShardJob, startProbeThreads } from "./threads.ts";
+
+/** What a scan round needs. */
+export interface ScanContext {
+  readonly adapter: NetAdapter;
+  readonly planned: readonly PlannedTarget[];
+  readonly size: ScanSize;
+  /** How each endpoint is probed (its `signal` stops the round). */
+  readonly attempt: AttemptOptions;
+  /** This thread's window, kept across rounds (EMFILE lowers it). */
+  readonly window: AttemptWindow;
+  /** Port → service name, for worker threads. */
+  readonly byPort: ReadonlyMap<number, string>;
+  /** Milliseconds to wait before the next start (a rate limit); default none. */
+  readonly pace?: () => number;
+}
+
+/** Receives each result with its plan index. */
+export type Recorder = (result: ProbeResult, index: number) => void;
+
+/**
+ * Probes the plan's endpoints once, but those whose index is in `skip`; `record` receives each
+ * result as it completes. Resolves with the number of threads that ran.
+ */
+export async function scanRound(
+  context: ScanContext,
+  record: Recorder,
+  skip?: ReadonlySet<number>,
+): Promise<number> {
+  const { shards } = context.size;
+  if (shards <= 1) {
+    const tasks = planProbes(context.planned);
+    await probeAll(context, skip ? skipIndexes(tasks, skip) : tasks, record);
+    return 1;
+  }
+  return await scanInThreads(context, record);
+}
+
+/** Probes `tasks` in this thread's window. */
+function probeAll(
+  context: ScanContext,
+  tasks: Iterable<ProbeTask>,
+  record: Recorder,
+): Promise<number> {
+  const { adapter, attempt, window, pace } = context;
+  return runSlidingWindow({
+    tasks,
+    control: window,
+    run: (task) => withoutAborted(probeEndpoint(adapter, task, window, attempt)),
+    onResult: (result, task) => {
+      if (result !== undefined) record(result, task.index);
+    },
+    ...(pace ? { pace } : {}),
+    ...(attempt.signal ? { signal: attempt.signal } : {}),
+  });
+}
+
+/** One round over threads: shard 0 here, the others in workers (or here, if one fails to start). */
+async function scanInThreads(context: ScanContext, record: Recorder): Promise<number> {
+  const { planned, size, attempt } = context;
+  const jobs: ShardJob[] = [];
+  for (let shard = 1; shard < size.shards; shard++) {
+    jobs.push({
+      planned,
+      shard,
+      shards: size.shards,
+      window: size.shardWindow,
+      attempt: {
+        protocol: "tcp",
+        timeoutMs: attempt.timeoutMs,
+        retries: attempt.retries,
+        lingerLimit: size.shardLinger,
+      },
+      services: [...context.byPort],
+    });
+  }
+  const workers = startProbeThreads(jobs, record);
+  const stop = () => workers.stop();
+  attempt.signal?.addEventListener("abort", stop, { once: true });
+  try {
+    const shard = (n: number) => shardProbes(planProbes(planned), n, size.shards);
+    await probeAll(context, shard(0), record);
+    const orphans = await workers.finished;
+    for (const n of orphans) await probeAll(context, shard(n), record);
+    return size.shards - orphans.length;
+  } finally {
+    attempt.signal?.removeEventListener("abort", stop);
+    workers.terminate();
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Large TCP scans split over threads: the plan is cut into shards by task index (see
+ * `shardProbes`), the calling thread probes shard 0 and one worker (`worker.ts`) each of the
+ * others, with a window of its own. A loopback scan is bound by the connect system calls, which
+ * run in parallel on several cores. A worker that cannot start (a binary built without the
+ * worker entry point, a runtime without workers) leaves its shard to the calling thread.
+ * @module
+ */
+import type { ProbeResult } from "../core/probe_result.ts";
+import type { PlannedTarget } from "./plan.ts";
+
+/** The work of one probe thread, sent to it as a message (structured-clone data only). */
+export interface ShardJob {
+  readonly planned: readonly PlannedTarget[];
+  /** This thread's shard, from 1 (shard 0 is the calling thread's). */
+  readonly shard: number;
+  readonly shards: number;
+  /** The thread's window (probes in flight). */
+  readonly window: number;
+  readonly attempt: {
+    readonly protocol: "tcp";
+    readonly timeoutMs: number;
+    readonly retries: number;
+    readonly lingerLimit: number;
+  };
+  /** Port → service name for the protocol. */
+  readonly services: readonly (readonly [number, string])[];
+}
+
+/** What the calling thread sends a probe thread. */
+export type WorkerMessage =
+  | { readonly type: "job"; readonly job: ShardJob }
+  /** Start no more probes; finish those in flight, post their results, then `done`. */
+  | { readonly type: "stop" };
+
+/** What a probe thread posts back. */
+export type ThreadMessage =
+  | { readonly type: "ready" }
+  | {
+    readonly type: "results";
+    /** The plan indexes of `results`, in the same order. */
+    readonly indexes: readonly number[];
+    readonly results: readonly ProbeResult[];
+  }
+  | { readonly type: "done" }
+  | { readonly type: "error"; readonly message: string };
+
+/**
+ * The worker's module, relative to this module's URL: from lib/probe/ when run from source, and
+ * from lib/cli/ in the compiled binary, where this code is bundled into the lib/cli/run.ts entry
+ * point and the worker is the embedded entry point lib/probe/worker.ts (see scripts/build).
+ */
+const WORKER_PATH = "../probe/worker.ts";
+
+/** A worker that has not said it is ready within this time is given up (its shard runs here). */
+const START_TIMEOUT_MS = 5000;
+
+/** Threads to use by default: one per CPU core, at most this many. */
+export const MAX_DEFAULT_THREADS = 4;
+
+/** The number of CPU cores, 1 when the runtime does not say. */
+export function cpuCount(): number {
+  const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+    ?.hardwareConcurrency;
+  return typeof n === "number" && n >= 1 ? Math.floor(n) : 1;
+}
+
+/** Probe workers running in the background. */
+export interface ProbeThreads {
+  /**
+   * Settles once every worker has finished: with the shards whose worker could not start (the
+   * caller probes them itself), or rejects when a worker failed after it started.
+   */
+  readonly finished: Promise<number[]>;
+  /** Asks every worker to stop starting probes (an abort); `finished` settles once they have. */
+  stop(): void;
+  /** Stops every worker at once (after a failure in the calling thread). */
+  terminate(): void;
+}
+
+/** Starts one worker per job; `onResult` receives every result with its plan index. */
+export function startProbeThreads(
+  jobs: readonly ShardJob[],
+  onResult: (result: ProbeResult, index: number) => void,
+): ProbeThreads {
+  const workers: Worker[] = [];
+  let stopped = false;
+  const runs = jobs.map((job) =>
+    runWorker(job, onResult, (w) => workers.push(w), () => stopped).then((started) =>
+      started ? [] : [job.shard]
+    )
+  );
+  const finished = Promise.all(runs).then((lists) => lists.flat());
+  // Awaited only when the calling thread's own shard succeeds; otherwise its failure is moot.
+  finished.catch(() => {});
+  return {
+    finished,
+    stop() {
+      stopped = true;
+      for (const w of workers) w.postMessage({ type: "stop" } satisfies WorkerMessage);
+    },
+    terminate() {
+      for (const w of workers) w.terminate();
+    },
+  };
+}
+
+/** Runs one job in a worker; resolves true when it finished, false when it never started. */
+function runWorker(
+  job: ShardJob,
+  onResult: (result: ProbeResult, index: number) => void,
+  track: (worker: Worker) => void,
+  stopped: () => boolean,
+): Promise<boolean> {
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL(WORKER_PATH, import.meta.url).href, { type: "module" });
+  } catch {
+    return Promise.resolve(false);
+  }
+  track(worker);
+  return new Promise((resolve, reject) => {
+    let ready = false;
+    const timer = setTimeout(() => {
+      worker.terminate();
+      resolve(false);
+    }, START_TIMEOUT_MS);
+    const fail = (message: string) => {
+      clearTimeout(timer);
+      worker.terminate();
+      if (ready) reject(new Error(`probe thread ${job.shard} failed: ${message}`));
+      else resolve(false);
+    };
+    worker.onmessage = (event: MessageEvent<ThreadMessage>) => {
+      const m = event.data;
+      switch (m.type) {
+        case "ready":
+          ready = true;
+          clearTimeout(timer);
+          worker.postMessage({ type: "job", job } satisfies WorkerMessage);
+          if (stopped()) worker.postMessage({ type: "stop" } satisfies WorkerMessage);
+          break;
+        case "results":
+          for (let i = 0; i < m.results.length; i++) onResult(m.results[i], m.indexes[i]);
+          break;
+        case "done":
+          worker.terminate();
+          resolve(true);
+          break;
+        case "error":
+          fail(m.message);
+          break;
+      }
+    };
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      fail(event.message);
+    };
+  });
+}
