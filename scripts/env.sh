@@ -3,14 +3,34 @@
 # Deno and Bun come from the npm registry into .toolchain/ (never into the project's node_modules,
 # where `deno task` would mistake the ELF binary for JavaScript). The pins live in package.json.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+_ENV_DIR="${BASH_SOURCE[0]%/*}"
+[ "$_ENV_DIR" != "${BASH_SOURCE[0]}" ] || _ENV_DIR=.
+ROOT="$(cd "$_ENV_DIR/.." && pwd)"
 TOOLCHAIN="$ROOT/.toolchain"
 
-_pin() { node -e 'process.stdout.write(require(process.argv[1]).toolchain[process.argv[2]])' "$ROOT/package.json" "$1"; }
+# Start-up matters (./scripts/netdiag runs before every command from source): the helpers below
+# read package.json and deno.json with bash builtins only — no node, no subprocess.
+
+# _read_file FILE: sets _FILE_TEXT to FILE's content (builtin read, no `cat`).
+_read_file() { _FILE_TEXT=""; IFS= read -r -d '' _FILE_TEXT <"$1" || true; }
+
+# _pin NAME: prints package.json's toolchain pin for NAME (deno or bun); fails when it is missing.
+_pin() {
+  _pin_var "$1" && printf '%s' "$_PIN"
+}
+
+# _pin_var NAME: sets _PIN to package.json's toolchain pin for NAME without a subshell.
+_pin_var() {
+  _read_file "$ROOT/package.json"
+  local re='"toolchain"[[:space:]]*:[[:space:]]*\{[^}]*"'"$1"'"[[:space:]]*:[[:space:]]*"([^"]+)"'
+  if [[ $_FILE_TEXT =~ $re ]]; then _PIN="${BASH_REMATCH[1]}"; return 0; fi
+  echo "netdiag: no toolchain pin for $1 in package.json" >&2
+  return 3
+}
 
 ensure_toolchain() {
   local deno_v bun_v stamp
-  deno_v="$(_pin deno)"; bun_v="$(_pin bun)"
+  _pin_var deno; deno_v="$_PIN"; _pin_var bun; bun_v="$_PIN"
   stamp="$TOOLCHAIN/.installed-deno-$deno_v-bun-$bun_v"
   if [ ! -f "$stamp" ]; then
     echo "netdiag: installing deno $deno_v and bun $bun_v into .toolchain/ (first run only)" >&2
@@ -36,8 +56,24 @@ ensure_deps() {
 
 # The permission allow-list netdiag runs with under Deno (never -A) is deno.json's "netdiag" task;
 # this reads its flags from there so that there is one list (tests/support/cli.ts reads it too).
+# Prints one flag a line (the contract every script relies on: `mapfile -t f < <(deno_run_flags)`).
 deno_run_flags() {
-  node -e '
-    const t = require(process.argv[1]).tasks.netdiag.split(/\s+/);
-    console.log(t.filter((w) => w.startsWith("-")).join("\n"));' "$ROOT/deno.json"
+  deno_run_flags_var && printf '%s\n' "${DENO_RUN_FLAGS[@]}"
+}
+
+# deno_run_flags_var: sets the array DENO_RUN_FLAGS to the same flags without a subshell.
+deno_run_flags_var() {
+  _read_file "$ROOT/deno.json"
+  local re='"netdiag"[[:space:]]*:[[:space:]]*"([^"]*)"' word
+  DENO_RUN_FLAGS=()
+  if ! [[ $_FILE_TEXT =~ $re ]]; then
+    echo "netdiag: no \"netdiag\" task in deno.json" >&2
+    return 3
+  fi
+  local -a words
+  read -r -a words <<<"${BASH_REMATCH[1]}"
+  for word in "${words[@]}"; do
+    [[ $word == -* ]] && DENO_RUN_FLAGS+=("$word")
+  done
+  return 0
 }

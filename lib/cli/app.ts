@@ -21,6 +21,10 @@ import { hostnameCommand } from "./commands/hostname/definition.ts";
 import { resolveCommand } from "./commands/resolve/definition.ts";
 import { reverseCommand } from "./commands/reverse/definition.ts";
 import { probeCommand } from "./commands/probe/definition.ts";
+import { helpCommand } from "./commands/help/definition.ts";
+import { versionCommand } from "./commands/version/definition.ts";
+import { checkCommand } from "./commands/check/definition.ts";
+import { pingCommand } from "./commands/ping/definition.ts";
 import type { NetdiagContext } from "./context.ts";
 import { cliText } from "./text.ts";
 import { determineExitCode } from "./exit.ts";
@@ -51,18 +55,38 @@ const routes = {
   hostname: hostnameCommand,
   echo: echoRoutes,
   probe: probeCommand,
+  help: helpCommand,
+  version: versionCommand,
+  check: checkCommand,
+  ping: pingCommand,
   // @routes (one line per command; keep this marker)
 };
+
+/**
+ * The names other tools' users type, resolved to netdiag's commands (`netdiag nc host 80`). Shown
+ * on one line in `netdiag --help`; not proposed by completions. `ping` is no alias (netdiag has
+ * no ICMP; `ping` is its own TCP command) and `host` is not either (it reads as resolve or dns):
+ * unknown names get suggestions from lib/cli/closest_names.ts's synonym table instead.
+ */
+export const ROUTE_ALIASES = {
+  scan: "probe",
+  nc: "connect",
+  ncat: "connect",
+  netcat: "connect",
+  dig: "dns",
+  nslookup: "dns",
+} as const satisfies Record<string, keyof typeof routes>;
 
 /** The route map of every netdiag command. */
 export const root = buildRouteMap({
   routes,
+  aliases: ROUTE_ALIASES,
   docs: {
     hideRoute: { __complete: true },
     brief: "Network diagnostics from a terminal and from scripts",
     fullDescription: "Exit codes: 0 success, 1 negative answer (not found, closed, mismatch), " +
       "2 bad input or usage, 3 operational failure (timeout, network error).\n" +
-      "Every command takes --help; most take --json.",
+      "Every command takes --help (or: netdiag help COMMAND); most take --json.",
   },
 });
 

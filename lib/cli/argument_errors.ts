@@ -69,9 +69,15 @@ function enumCorrections(error: EnumValidationError): string[] {
   return error.values.filter((v) => tail.includes(`"${v}"`));
 }
 
-/** The message of a positional argument that is missing. */
+/**
+ * The message of a positional argument that is missing: `missing argument <addr>`; an array of
+ * several kinds (`file... target`) names each: `missing arguments <file...> <target>`.
+ */
 function missingArgumentMessage(error: UnsatisfiedPositionalError): string {
-  const what = `missing argument <${error.placeholder}>`;
+  const parts = error.placeholder.trim().split(/\s+/);
+  const what = parts.length > 1
+    ? `missing arguments ${parts.map((p) => `<${escapeTerminal(p)}>`).join(" ")}`
+    : `missing argument <${escapeTerminal(error.placeholder)}>`;
   if (!error.limit) return what;
   const [least, found] = error.limit;
   return `${what}: expected at least ${least}, got ${found === 0 ? "none" : found}`;

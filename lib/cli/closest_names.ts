@@ -45,3 +45,58 @@ export function closestNames(input: string, names: readonly string[]): string[] 
     Number(y.startsWith(input)) - Number(x.startsWith(input)) || x.localeCompare(y)
   );
 }
+
+/**
+ * Names people type for what a netdiag command does (other tools' names, other words), beyond
+ * the aliases the route map resolves (`scan`, `nc`, `dig`, …): an unknown name found here is
+ * answered with these commands, not with the names nearest in spelling.
+ */
+export const COMMAND_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
+  lookup: ["resolve", "dns"],
+  getent: ["resolve"],
+  gethostbyname: ["resolve"],
+  host: ["resolve", "dns"],
+  drill: ["dns"],
+  rdns: ["reverse"],
+  ptr: ["reverse"],
+  port: ["probe"],
+  ports: ["probe"],
+  nmap: ["probe"],
+  portscan: ["probe"],
+  ping: ["ping", "probe", "echo test"],
+  tcping: ["ping", "probe"],
+  telnet: ["connect"],
+  socat: ["connect", "listen"],
+  server: ["echo serve", "listen"],
+  serve: ["echo serve", "listen"],
+  upload: ["send"],
+  download: ["receive"],
+  scp: ["send", "receive"],
+  ifconfig: ["info"],
+  ip: ["info"],
+  ver: ["version"],
+  usage: ["help"],
+  man: ["help"],
+  curl: ["check"],
+  wget: ["check"],
+  // Nothing in netdiag does these: no suggestion beats a misleading one.
+  whois: [],
+  traceroute: [],
+  tracert: [],
+  mtr: [],
+  arp: [],
+};
+
+/**
+ * The suggestions for an unknown command name: at the root, the {@link COMMAND_SYNONYMS} entry
+ * (only the commands that exist; none for a tool netdiag has no counterpart of), else the names
+ * nearest in spelling ({@link closestNames}).
+ */
+export function commandSuggestions(
+  input: string,
+  names: readonly string[],
+  atRoot = true,
+): string[] {
+  if (!atRoot || !Object.hasOwn(COMMAND_SYNONYMS, input)) return closestNames(input, names);
+  return COMMAND_SYNONYMS[input].filter((s) => names.includes(s.split(" ")[0]));
+}

@@ -8,12 +8,12 @@ import { versionReport, versionView } from "./version_report.ts";
 
 const FUNCTIONS = new Set(["htons", "htonl", "ntohs", "ntohl"]);
 const OPERAND = /^(?:[0-9]{1,10}|0[xX][0-9a-fA-F]{1,8})$/;
-const VERSION_FLAGS = new Set(["--version", "-v"]);
+const VERSION_FLAGS = new Set(["--version", "-v", "version"]);
 
 /**
  * Answers the smallest, most frequent commands (`netdiag htons 20000`) without loading the
- * CLI framework, which costs more start-up than the work itself, and `--version` / `-v` (with
- * `--json` for the JSON object). Only well-formed input takes this path — the same core and view
+ * CLI framework, which costs more start-up than the work itself, and `--version` / `-v` /
+ * `version` (with `--json` for the JSON object). Only well-formed input takes this path — the same core and view
  * as the full command, so the output is identical; anything else (flags other than `--json`,
  * out-of-range or malformed values, help) returns undefined and goes through the full CLI, which
  * reports errors.

@@ -29,6 +29,13 @@ export function unknownCommandLine(input: string, corrections: readonly string[]
     " (see netdiag --help)";
 }
 
+/**
+ * Marks a parse error's line so that lib/cli/run.ts can keep one: Stricli writes a line for each
+ * error it collected (`pton --family` is a missing value and a missing argument), netdiag prints
+ * the most telling one only.
+ */
+export const PARSE_ERROR_MARK = "\u0000netdiag-parse-error\u0000";
+
 function debugEnabled(): boolean {
   return (globalThis as { __netdiagDebug?: boolean }).__netdiagDebug === true;
 }
@@ -43,7 +50,7 @@ function withStack(error: unknown): string {
 export const cliText: ApplicationText = {
   ...text_en,
   noCommandRegisteredForInput: ({ input, corrections }) => unknownCommandLine(input, corrections),
-  exceptionWhileParsingArguments: (error) => errorLine(error),
+  exceptionWhileParsingArguments: (error) => PARSE_ERROR_MARK + errorLine(error),
   exceptionWhileRunningCommand: (error) => withStack(error),
   exceptionWhileLoadingCommandFunction: (error) => withStack(error),
   exceptionWhileLoadingCommandContext: (error) => withStack(error),

@@ -111,8 +111,10 @@ export function errorDocument(
   exitCode: number,
   message: string,
 ): ResultDocument<never, Record<string, never>> {
+  const kind = errorKind(exitCode);
   return resultDocument(command, exitCode, {}, [], {
-    error: { kind: errorKind(exitCode), message },
+    interrupted: kind === "interrupted",
+    error: { kind, message },
   });
 }
 

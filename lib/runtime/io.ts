@@ -23,7 +23,7 @@ export interface Io {
   stdin(): ReadableStream<Uint8Array>;
 }
 
-const VISIBLE_ENV = ["NO_COLOR", "FORCE_COLOR", "TERM", "NETDIAG_DEBUG"] as const;
+const VISIBLE_ENV = ["NO_COLOR", "FORCE_COLOR", "TERM", "NETDIAG_DEBUG", "COLUMNS"] as const;
 
 /** Creates the {@link Io} of the running process. */
 export function processIo(): Io {

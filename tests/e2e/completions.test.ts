@@ -25,6 +25,43 @@ for (const target of targets()) {
     assert.deepEqual(words, ["bash", "zsh", "fish"]);
   });
 
+  test(`[${target}] __complete asks for file names where a command takes files`, async () => {
+    const lines = async (...words: string[]) =>
+      (await runNetdiag(target, ["__complete", "--", ...words])).stdout.split("\n").filter(Boolean);
+    assert.deepEqual(await lines("send", "rep"), [":files"]);
+    assert.deepEqual(await lines("dns", "-f", ""), [":files"]);
+    assert.deepEqual(await lines("resolve", "--hosts-file", "/et"), [":files"]);
+    assert.deepEqual(await lines("connect", "--unix", "./"), [":files"]);
+    assert.deepEqual(await lines("receive", "--dir", "inc"), [":dirs"]);
+    assert.deepEqual(await lines("htons", "8"), []);
+  });
+
+  test(`[${target}] __complete proposes record types after dns NAME, not before`, async () => {
+    const words = async (...w: string[]) =>
+      (await runNetdiag(target, ["__complete", "--", ...w])).stdout.split("\n")
+        .filter((l) => l && !l.startsWith("-"));
+    assert.deepEqual(await words("dns", ""), []);
+    assert.deepEqual(await words("dns", "--server", "127.0.0.1", "example.com", "MX", "S"), [
+      "SRV",
+      "SOA",
+    ]);
+    assert.deepEqual(await words("dns", "example.com", "aa"), ["aaaa"]);
+  });
+
+  test(`[${target}] __complete proposes ports after HOST: as each target takes them`, async () => {
+    const words = async (...w: string[]) =>
+      (await runNetdiag(target, ["__complete", "--", ...w])).stdout.split("\n").filter(Boolean);
+    assert.deepEqual(await words("probe", "localhost:ss"), ["localhost:ssh"]);
+    assert.deepEqual(await words("probe", "[::1]:ssh"), ["[::1]:ssh"]);
+    assert.deepEqual(await words("send", "a.bin", "127.0.0.1:808"), [
+      "127.0.0.1:8080",
+      "127.0.0.1:8081",
+      "127.0.0.1:8088",
+    ]);
+    assert.deepEqual(await words("echo", "test", "localhost:ht"), []);
+    assert.deepEqual(await words("probe", "-p", "22,ss"), ["22,ssh"]);
+  });
+
   test(`[${target}] __complete is hidden from --help and from proposals`, async () => {
     const help = await runNetdiag(target, ["--help"]);
     assert.equal(help.stdout.includes("__complete"), false);
@@ -46,6 +83,7 @@ for (const target of targets()) {
       writeFileSync(wrapper, `#!/bin/sh\nexec ${[cmd, ...argv].map(shQuote).join(" ")} "$@"\n`);
       chmodSync(wrapper, 0o755);
       const script = `${r.stdout}\nCOMP_WORDS=(${shQuote(wrapper)} ser)\nCOMP_CWORD=1\n` +
+        `COMP_LINE=${shQuote(`${wrapper} ser`)}\nCOMP_POINT=\${#COMP_LINE}\n` +
         `_netdiag_complete\nprintf '%s\\n' "\${COMPREPLY[@]}"\n`;
       const b = spawnSync("bash", ["-c", script], {
         encoding: "utf8",

@@ -585,4 +585,55 @@ for (const target of targets()) {
       open.close();
     }
   });
+
+  test(`[${target}] probe --open keeps only open results in every format, the summary counts all`, async () => {
+    const open = await tcpListener(0, SCAN_HOST);
+    const lo = Math.max(1, Math.min(open.port - 10, 65535 - 20));
+    const range = `${SCAN_HOST}:${lo}-${lo + 20}`;
+    try {
+      const json = await probeJson(target, [range, "--open"]);
+      assert.deepEqual(json.doc.results.map((r) => [r.port, r.state]), [[open.port, "open"]]);
+      assert.equal(json.doc.summary.probes, 21);
+      assert.equal(json.doc.summary.counts.open, 1);
+      assert.equal(json.doc.summary.counts.closed, 20);
+      const nd = await runNetdiag(target, ["probe", range, "--open", "--ndjson"]);
+      assertNdjsonMatchesSchema("probe", nd.stdout);
+      const lines = nd.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+      assert.deepEqual(lines.filter((l) => l.type === "result").map((l) => l.port), [open.port]);
+      assert.equal(lines.at(-1).summary.probes, 21);
+      // A single closed endpoint: no row, but the summary line says what was probed.
+      const closed = await closedPort();
+      const human = await runNetdiag(target, ["probe", `127.0.0.1:${closed}`, "--open"]);
+      assert.equal(human.code, 1, human.stderr);
+      assert.doesNotMatch(human.stdout, /ENDPOINT/);
+      assert.match(human.stdout, /^probed 1 endpoint in .*: 1 closed \(1 not open not shown\)\n$/);
+    } finally {
+      open.close();
+    }
+  });
+
+  test(`[${target}] probe --any exits 0 when one endpoint of a scan is open, 1 when none is`, async () => {
+    const open = await tcpListener(0, SCAN_HOST);
+    const lo = Math.max(1, Math.min(open.port - 10, 65535 - 20));
+    const range = `${SCAN_HOST}:${lo}-${lo + 20}`;
+    try {
+      const every = await runNetdiag(target, ["probe", range, "--open", "--quiet"]);
+      assert.equal(every.code, 1, "default: every endpoint must be open");
+      const any = await probeJson(target, [range, "--open", "--any"]);
+      assert.equal(any.code, 0, any.stderr);
+      assert.equal(any.doc.summary.match, "any");
+      assert.equal(any.doc.summary.met, true);
+    } finally {
+      open.close();
+    }
+    // Nothing listens there any more: none open, so --any fails too.
+    const none = await runNetdiag(target, ["probe", range, "--open", "--any", "--quiet"]);
+    assert.equal(none.code, 1, none.stderr);
+  });
+
+  test(`[${target}] probe --open with --all is a usage error naming both`, async () => {
+    const r = await runNetdiag(target, ["probe", "127.0.0.1:1-10", "--open", "--all"]);
+    expectUsageError(r, "--open");
+    assert.match(r.stderr, /"--all"/);
+  });
 }

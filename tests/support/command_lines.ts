@@ -25,6 +25,8 @@ const PURE = new Set([
   "info",
   "completions",
   "__complete",
+  "help",
+  "version",
 ]);
 
 /** One command of the route tree: the words that name it and its definition. */

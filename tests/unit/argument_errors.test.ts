@@ -55,3 +55,33 @@ test("a missing value and a missing argument are one line each", async () => {
     "netdiag: missing argument <value>: expected at least 1, got none\n",
   );
 });
+
+/** Every kind of error Stricli's scanner reports, in netdiag's words, one line, exit 2. */
+const FRAMEWORK: [string, string[], string][] = [
+  ["a missing argument", ["aton"], "missing argument <addr>"],
+  ["too few of an array", ["htons"], "missing argument <value>: expected at least 1, got none"],
+  [
+    "too few of a multi-part array",
+    ["send", "x"],
+    "missing arguments <file...> <target>: expected at least 2, got 1",
+  ],
+  ["an extra argument", ["aton", "1", "2"], 'unexpected argument "2": expected at most 1 argument'],
+  ["an enum value", ["pton", "--family", "inet5", "::1"], 'invalid value "inet5" for --family'],
+  ["a boolean value", ["htons", "--json=maybe", "1"], 'invalid value "maybe" for --json'],
+  ["a negated flag's value", ["htons", "--no-json=x", "1"], '--no-json takes no value, got "x"'],
+  ["a flag given twice", ["pton", "--family", "inet", "--family", "inet6", "::1"], "given twice"],
+  ["a missing value", ["pton", "::1", "--family"], "missing value for --family"],
+  ["a value and an argument missing", ["pton", "--family"], "missing value for --family"],
+  ["an unknown short flag", ["htons", "-Z", "1"], 'unknown flag "-Z"'],
+  ["an unknown long flag", ["htons", "--jsn", "1"], 'unknown flag "--jsn": did you mean --json?'],
+];
+
+for (const [what, args, expected] of FRAMEWORK) {
+  test(`a framework error about ${what} reads in netdiag's words: "${expected}"`, async () => {
+    const { code, err } = await run(args);
+    assert.equal(code, 2, err);
+    assert.equal(err.split("\n").length, 2, `one line: ${err}`);
+    assert.ok(err.startsWith(`netdiag: `) && err.includes(expected), err);
+    assert.doesNotMatch(err, /expected argument for|argument\(s\)|to be one of \(|registered for/);
+  });
+}

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { closestNames, editDistance } from "../../lib/cli/closest_names.ts";
+import { closestNames, commandSuggestions, editDistance } from "../../lib/cli/closest_names.ts";
 
 test("editDistance() weighs insertion 1, deletion 3, substitution 2, transposition 0", () => {
   assert.equal(editDistance("htons", "htons"), 0);
@@ -16,4 +16,15 @@ test("closestNames() proposes the nearest names within 7, those starting with th
   assert.deepEqual(closestNames("hton", names), ["htonl", "htons"]);
   assert.deepEqual(closestNames("constructor", names), []);
   assert.deepEqual(closestNames("x".repeat(5000), names), []);
+});
+
+test("commandSuggestions() answers other tools' names from the synonym table, at the root only", () => {
+  const names = ["resolve", "dns", "probe", "connect", "echo", "htons", "ntohs", "help"];
+  assert.deepEqual(commandSuggestions("lookup", names), ["resolve", "dns"]);
+  assert.deepEqual(commandSuggestions("telnet", names), ["connect"]);
+  assert.deepEqual(commandSuggestions("serve", names), ["echo serve"]);
+  assert.deepEqual(commandSuggestions("whois", names), []);
+  assert.deepEqual(commandSuggestions("hlep", names), ["help"]);
+  assert.deepEqual(commandSuggestions("lookup", ["serve", "test"], false), []);
+  assert.deepEqual(commandSuggestions("constructor", names), []);
 });

@@ -11,7 +11,7 @@ import type { OutputFormat } from "../../output/format.ts";
 import type { DocumentStreamView } from "../../output/document_emit.ts";
 import { summaryText } from "../../output/views/lookup_view.ts";
 import type { LookupBatch, LookupHooks, LookupSummary } from "../../resolve/mod.ts";
-import { onShutdownSignal } from "../../runtime/signals.ts";
+import { interruptible } from "../interrupt.ts";
 import type { NetdiagContext } from "../context.ts";
 
 /**
@@ -50,8 +50,7 @@ export async function streamBatch<R>(
   run: (hooks: LookupHooks<R>, signal: AbortSignal) => Promise<LookupBatch<R>>,
 ): Promise<void> {
   const stream = openDocumentStream(context, output.format, output.view);
-  const controller = new AbortController();
-  const removeSignals = onShutdownSignal(() => controller.abort());
+  const controller = interruptible(context.io);
   let batch: LookupBatch<R>;
   try {
     batch = await run({
@@ -61,7 +60,7 @@ export async function streamBatch<R>(
       onInvalid: (_input, message) => diagnostic(context, `netdiag: ${message}`),
     }, controller.signal);
   } finally {
-    removeSignals();
+    controller.remove();
   }
   stream.end(batch.summary, batch.interrupted);
   if (output.summaryLine(batch.summary)) {

@@ -9,6 +9,7 @@ import { parseCount } from "../../core/parse_number.ts";
 import type { SourceChoice } from "../../resolve/options.ts";
 import { JSON_NDJSON } from "../flag_conflicts.ts";
 import { streamFlags } from "../flags.ts";
+import { proposeFiles } from "./completions/propose.ts";
 
 /** The flags every lookup command has. */
 export interface LookupFlags {
@@ -71,6 +72,7 @@ export const nameLookupFlags = {
     brief: "Hosts file to read (default /etc/hosts)",
     placeholder: "path",
     optional: true,
+    proposeCompletions: proposeFiles,
   },
 } as const;
 

@@ -31,6 +31,8 @@ export interface ProbeTableOptions {
   readonly scan: boolean;
   /** Every state, also for scans. */
   readonly showAll: boolean;
+  /** Open endpoints only, also for single ones (`--open`; the results are filtered already). */
+  readonly openOnly?: boolean;
   /** The results in plan order, read when the summary is shown. */
   readonly results: () => readonly ProbeResult[];
 }
@@ -121,7 +123,8 @@ export function summaryText(
     parts.join(", ") || "none"
   }`;
   const hidden = s.probes - s.counts.open;
-  if (table.scan && !table.showAll && hidden > 0) {
+  if (table.openOnly && hidden > 0) line += ` (${hidden} not open not shown)`;
+  else if (table.scan && !table.showAll && hidden > 0) {
     line += ` (${hidden} not open not shown; --all shows them)`;
   }
   if (interrupted) line += "; interrupted";
@@ -163,7 +166,10 @@ export function probeView(
         ? results.filter((r) => r.state === "open")
         : results;
       let text = probeTable(shown, summary.timeoutMs, style);
-      if (summary.planned > 1 || summary.wait || table.scan || interrupted) {
+      if (
+        summary.planned > 1 || summary.wait || table.scan || interrupted ||
+        (table.openOnly && results.length === 0)
+      ) {
         text += style.dim(summaryText(summary, table, interrupted));
       }
       return text;

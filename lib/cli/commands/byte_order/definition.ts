@@ -19,6 +19,7 @@ function byteOrderCommand(fn: ByteOrderFunction) {
     loader: async () => documented(fn, (await import("./run.ts")).byteOrderFunctions[fn]),
     parameters: {
       flags: { ...jsonFlag },
+      aliases: { j: "json" },
       positional: {
         kind: "array",
         minimum: 1,

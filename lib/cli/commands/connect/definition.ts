@@ -7,10 +7,13 @@ import { decodeEscapes } from "../../../core/escapes.ts";
 import { parseDuration } from "../../../core/parse_duration.ts";
 import { parseUnixPath } from "../../../core/unix_path.ts";
 import { conflictsHelp, type FlagConflict } from "../../flag_conflicts.ts";
+import { familyFlags, tcpFlag } from "../../flags.ts";
 import { documentedOnStderr, reportJsonFlag } from "./stderr_document.ts";
+import { proposeEndpoint, proposeFiles } from "../completions/propose.ts";
 
 /** The flags of `netdiag connect`. */
 export interface ConnectFlags {
+  readonly tcp?: boolean;
   readonly udp?: boolean;
   readonly unix?: string;
   readonly ipv4?: boolean;
@@ -29,6 +32,8 @@ const NO_ADDRESSES = "-4 and -6 choose among a name's addresses; a Unix socket h
 /** The flags of `connect` that exclude each other. */
 export const CONNECT_CONFLICTS: readonly FlagConflict[] = [
   { flags: ["ipv4", "ipv6"] },
+  { flags: ["tcp", "udp"] },
+  { flags: ["tcp", "unix"] },
   { flags: ["send", "sendFile"] },
   { flags: ["unix", "udp"], reason: "a Unix socket here is a stream socket" },
   { flags: ["unix", "ipv4"], reason: NO_ADDRESSES },
@@ -47,16 +52,17 @@ export const connectCommand = buildCommand({
     ),
   parameters: {
     flags: {
+      ...tcpFlag,
       udp: { kind: "boolean", brief: "Use UDP: each input chunk is one datagram", optional: true },
       unix: {
         kind: "parsed",
         parse: parseUnixPath,
-        brief: "Connect to this Unix socket instead of HOST PORT",
+        brief: "Connect to this Unix socket (same as a PATH operand)",
         placeholder: "path",
         optional: true,
+        proposeCompletions: proposeFiles,
       },
-      ipv4: { kind: "boolean", brief: "Use only the name's IPv4 addresses (-4)", optional: true },
-      ipv6: { kind: "boolean", brief: "Use only the name's IPv6 addresses (-6)", optional: true },
+      ...familyFlags,
       timeout: {
         kind: "parsed",
         parse: duration("timeout"),
@@ -83,6 +89,7 @@ export const connectCommand = buildCommand({
         brief: "Send this file's bytes instead of stdin",
         placeholder: "file",
         optional: true,
+        proposeCompletions: proposeFiles,
       },
       hex: {
         kind: "boolean",
@@ -92,17 +99,24 @@ export const connectCommand = buildCommand({
       quiet: { kind: "boolean", brief: "No connection report on stderr", optional: true },
       ...reportJsonFlag,
     },
-    aliases: { q: "quiet", x: "hex" },
+    aliases: { j: "json", q: "quiet", t: "tcp", u: "udp", w: "timeout" },
     positional: {
       kind: "array",
-      parameter: { brief: "HOST PORT", placeholder: "host port", parse: String },
+      parameter: {
+        brief: "HOST:PORT, [IPv6]:PORT, HOST PORT, PORT (127.0.0.1) or a socket PATH " +
+          "(docs/endpoints.md)",
+        placeholder: "endpoint",
+        parse: String,
+        proposeCompletions: proposeEndpoint,
+      },
       maximum: 3,
     },
   },
   docs: {
     brief: "Open a TCP, UDP or Unix connection and relay stdin and stdout (like nc)",
     fullDescription:
-      "Connects to HOST PORT (or --unix PATH) and relays: stdin (or --send / --send-file) to " +
+      "Connects to the endpoint (HOST:PORT, [IPv6]:PORT, HOST PORT, a bare PORT on 127.0.0.1, " +
+      "a Unix socket PATH or --unix PATH) and relays: stdin (or --send / --send-file) to " +
       "the socket, the socket's bytes to stdout. At the end of the input the write side is " +
       "half-closed and the reply is still read to the end; the command exits when the peer " +
       "closes. A name is resolved by the system resolver and its addresses are tried in order " +
@@ -113,9 +127,10 @@ export const connectCommand = buildCommand({
       "where the runtime reports it), 2 bad input, 3 timeout, unresolvable name, reset or idle.\n" +
       conflictsHelp(CONNECT_CONFLICTS) + "\n\n" +
       "Examples:\n" +
-      "  netdiag connect 127.0.0.1 8080 --send 'GET / HTTP/1.0\\r\\n\\r\\n'\n" +
+      "  netdiag connect 127.0.0.1:8080 --send 'GET / HTTP/1.0\\r\\n\\r\\n'\n" +
       "  printf 'hello' | netdiag connect -4 localhost 7 --hex\n" +
-      "  netdiag connect 127.0.0.1 5353 --udp --send-file query.bin\n" +
+      "  netdiag connect -u 127.0.0.1 5353 --send-file query.bin\n" +
+      "  netdiag connect [::1]:8080 -w 2s\n" +
       "  netdiag connect --unix /run/app.sock --send 'PING\\r\\n' --json 2>report.json",
   },
 });

@@ -6,23 +6,28 @@
 import { NegativeError, OperationalError, quote } from "../../../core/errors.ts";
 import { ExitCode } from "../../../core/exit_code.ts";
 import { NetError } from "../../../net/mod.ts";
-import type { DocumentParts } from "../../../output/document_emit.ts";
+import { type DocumentParts, INTERRUPTED_EXIT_CODE } from "../../../output/document_emit.ts";
 import { formatDurationSetting } from "../../../output/units.ts";
 import type { RelayResult } from "../../../relay/mod.ts";
 import type { NetdiagContext } from "../../context.ts";
 import { withDocumentParts, writeDocument } from "./stderr_document.ts";
 
-/** Ends a relay command: the failure (with the document's parts), or exit 0 and the document. */
+/**
+ * Ends a relay command: the failure (with the document's parts), or exit 0 and the document;
+ * `interrupted` (SIGINT/SIGTERM stopped it): exit 130 and the document marked so.
+ */
 export function finish(
   context: NetdiagContext,
   flags: { readonly json?: boolean },
   command: string,
   parts: DocumentParts,
   failure: Error | undefined,
+  interrupted = false,
 ): void {
-  if (failure) throw withDocumentParts(failure, parts);
-  if (flags.json) writeDocument(context, command, ExitCode.Ok, parts);
-  context.process.exitCode = ExitCode.Ok;
+  if (failure && !interrupted) throw withDocumentParts(failure, parts);
+  const code = interrupted ? INTERRUPTED_EXIT_CODE : ExitCode.Ok;
+  if (flags.json) writeDocument(context, command, code, parts, undefined, interrupted);
+  context.process.exitCode = code;
 }
 
 /** The error a stream relay's end stands for: none for `peer` and `stopped`. */

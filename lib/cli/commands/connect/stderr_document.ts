@@ -37,8 +37,12 @@ export function writeDocument(
   exitCode: number,
   parts: DocumentParts,
   error?: ErrorInfo,
+  interrupted = false,
 ): void {
-  const doc = resultDocument(command, exitCode, parts.summary, parts.results, { error });
+  const doc = resultDocument(command, exitCode, parts.summary, parts.results, {
+    error,
+    interrupted,
+  });
   context.io.write("stderr", toNdjsonLine(doc));
 }
 

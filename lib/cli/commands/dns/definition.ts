@@ -8,6 +8,7 @@ import { RECORD_TYPES } from "../../../core/dns_types.ts";
 import { documented } from "../../documented.ts";
 import { conflictsHelp, type FlagConflict } from "../../flag_conflicts.ts";
 import { LOOKUP_CONFLICTS, type LookupFlags, lookupFlags } from "../lookup_flags.ts";
+import { proposeDnsOperand, proposeFiles } from "../completions/propose.ts";
 
 /** The flags of `netdiag dns`. */
 export interface DnsFlags extends LookupFlags {
@@ -41,10 +42,11 @@ export const dnsCommand = buildCommand({
         brief: "Read queries from this file, one `NAME [TYPE...]` a line (- for stdin), as dig -f",
         placeholder: "file",
         optional: true,
+        proposeCompletions: proposeFiles,
       },
       tcp: { kind: "boolean", brief: "Ask over TCP instead of UDP", optional: true },
     },
-    aliases: { x: "reverse", f: "file" },
+    aliases: { f: "file", j: "json", t: "tcp", w: "timeout", x: "reverse" },
     positional: {
       kind: "array",
       parameter: {
@@ -52,6 +54,7 @@ export const dnsCommand = buildCommand({
           "names from stdin",
         placeholder: "name type",
         parse: String,
+        proposeCompletions: proposeDnsOperand,
       },
     },
   },

@@ -7,6 +7,7 @@ import { parseUnixPath } from "../../../core/unix_path.ts";
 import { documented } from "../../documented.ts";
 import { conflictsHelp, type FlagConflict, JSON_NDJSON } from "../../flag_conflicts.ts";
 import { bindHostFlag } from "../../flags.ts";
+import { proposeFiles } from "../completions/propose.ts";
 
 const port = (t: string) => parsePort(t, true);
 const duration = (what: string) => (t: string) => parseDuration(t, { what });
@@ -45,6 +46,7 @@ export const echoServeCommand = buildCommand({
         brief: "Serve on this Unix socket path (removed on exit)",
         placeholder: "path",
         optional: true,
+        proposeCompletions: proposeFiles,
       },
       port: {
         kind: "parsed",
@@ -103,15 +105,16 @@ export const echoServeCommand = buildCommand({
         optional: true,
       },
     },
-    aliases: { q: "quiet", p: "port" },
+    aliases: { j: "json", p: "port", q: "quiet", t: "tcp", u: "udp" },
     positional: {
-      kind: "tuple",
-      parameters: [{
-        brief: "Port for TCP and UDP together (0 picks one); default 7007",
+      kind: "array",
+      parameter: {
+        brief: "PORT for TCP and UDP together (0 picks one; default 7007), HOST:PORT, " +
+          "[IPv6]:PORT, HOST PORT or a socket PATH (docs/endpoints.md)",
         placeholder: "port",
-        parse: port,
-        optional: true,
-      }],
+        parse: String,
+      },
+      maximum: 3,
     },
   },
   docs: {
@@ -134,7 +137,8 @@ export const echoServeCommand = buildCommand({
       "Examples:\n" +
       "  netdiag echo serve                       TCP and UDP on 127.0.0.1:7007\n" +
       "  netdiag echo serve 0 --ndjson            pick a free port, report it as JSON\n" +
-      "  netdiag echo serve --tcp 9000 --mode upper\n" +
+      "  netdiag echo serve -p 9000                TCP and UDP on 127.0.0.1:9000\n" +
+      "  netdiag echo serve -t 9000 --mode upper   TCP only\n" +
       "  netdiag echo serve --unix /tmp/echo.sock --mode stamp --once\n" +
       "  netdiag echo serve --tcp 9000 --framed --max-frame 1M --max-conns 100",
   },

@@ -4,7 +4,8 @@
  */
 import type { EchoMode } from "../../../core/echo_reply.ts";
 import { type ListeningRecord, planListeners, type ServeTotals } from "../../../core/echo_serve.ts";
-import { InputError } from "../../../core/errors.ts";
+import { serverEndpoint } from "../../../core/endpoint.ts";
+import { InputError, quote } from "../../../core/errors.ts";
 import { ExitCode } from "../../../core/exit_code.ts";
 import { startEchoServer } from "../../../echo/mod.ts";
 import { lookupBindHost } from "../../../net/host_lookup.ts";
@@ -21,7 +22,7 @@ import {
   sessionLine,
   totalsText,
 } from "../../../output/views/echo_view.ts";
-import { onShutdownSignal } from "../../../runtime/signals.ts";
+import { interruptible } from "../../interrupt.ts";
 import type { NetdiagContext } from "../../context.ts";
 import { netFailure } from "../../exit.ts";
 
@@ -47,11 +48,12 @@ export interface EchoServeFlags {
 /** Runs `netdiag echo serve`. */
 export async function echoServeCommand(
   this: NetdiagContext,
-  flags: EchoServeFlags,
-  port?: number,
+  given: EchoServeFlags,
+  ...operands: string[]
 ): Promise<void> {
+  const flags = withOperands(given, operands);
   const format = outputFormat(flags);
-  const plan = planListeners(flags, port);
+  const plan = planListeners(flags);
   // A value rule, not a pair of flags: --prefix goes with --mode prefix (or no --mode).
   if (flags.prefix !== undefined && flags.mode !== undefined && flags.mode !== "prefix") {
     throw new InputError(
@@ -61,8 +63,7 @@ export async function echoServeCommand(
   const out = serveOutput(this, format, flags.quiet ?? false);
   const adapter = await netAdapter();
   const host = await lookupBindHost(flags.host);
-  const stop = new AbortController();
-  const removeSignals = onShutdownSignal(() => stop.abort());
+  const stop = interruptible(this.io);
   try {
     const server = await startEchoServer(adapter, {
       plan,
@@ -83,7 +84,7 @@ export async function echoServeCommand(
     for (const record of server.listening) out.listening(record);
     out.end(await server.done);
   } finally {
-    removeSignals();
+    stop.remove();
   }
 }
 
@@ -131,4 +132,15 @@ function serveOutput(context: NetdiagContext, format: OutputFormat, quiet: boole
       context.process.exitCode = code;
     },
   };
+}
+
+/** The operands (PORT, HOST:PORT, HOST PORT or a socket PATH; docs/endpoints.md) as flags. */
+function withOperands(flags: EchoServeFlags, operands: readonly string[]): EchoServeFlags {
+  const target = serverEndpoint(operands, { port: flags.port });
+  if (target === undefined || operands.length === 0) return flags;
+  if (target.kind === "ip") return { ...flags, host: target.host ?? flags.host, port: target.port };
+  if (flags.unix !== undefined) {
+    throw new InputError(`unexpected ${quote(target.path)}: "--unix" already says where`);
+  }
+  return { ...flags, unix: target.path };
 }

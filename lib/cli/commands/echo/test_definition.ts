@@ -6,6 +6,8 @@ import { parseByteSize } from "../../../core/parse_size.ts";
 import { parseUnixPath } from "../../../core/unix_path.ts";
 import { documented } from "../../documented.ts";
 import { conflictsHelp, type FlagConflict, JSON_NDJSON } from "../../flag_conflicts.ts";
+import { tcpFlag } from "../../flags.ts";
+import { proposeEndpoint, proposeFiles } from "../completions/propose.ts";
 
 const duration = (what: string) => (t: string) => parseDuration(t, { what });
 
@@ -13,6 +15,8 @@ const duration = (what: string) => (t: string) => parseDuration(t, { what });
 const CONFLICTS: readonly FlagConflict[] = [
   JSON_NDJSON,
   { flags: ["unix", "udp"] },
+  { flags: ["tcp", "udp"] },
+  { flags: ["tcp", "unix"] },
   { flags: ["stream", "udp"], reason: "streaming needs TCP or Unix" },
   { flags: ["stream", "framed"], reason: "--stream is plain bytes" },
   { flags: ["stream", "interval"], reason: "--stream never pauses" },
@@ -24,6 +28,7 @@ export const echoTestCommand = buildCommand({
     documented("echo test", (await import("./test_run.ts")).echoTestCommand, CONFLICTS),
   parameters: {
     flags: {
+      ...tcpFlag,
       udp: {
         kind: "boolean",
         brief: "Test over UDP (loss, duplicates, reordering)",
@@ -35,6 +40,7 @@ export const echoTestCommand = buildCommand({
         brief: "Test the Unix socket at this path instead of TARGET",
         placeholder: "path",
         optional: true,
+        proposeCompletions: proposeFiles,
       },
       count: {
         kind: "parsed",
@@ -95,15 +101,17 @@ export const echoTestCommand = buildCommand({
         optional: true,
       },
     },
-    aliases: { c: "count", s: "size", j: "json" },
+    aliases: { c: "count", j: "json", s: "size", t: "tcp", u: "udp", w: "timeout" },
     positional: {
-      kind: "tuple",
-      parameters: [{
-        brief: "HOST:PORT, [IPv6]:PORT or PORT (127.0.0.1)",
+      kind: "array",
+      parameter: {
+        brief: "HOST:PORT, [IPv6]:PORT, HOST PORT, PORT (127.0.0.1) or a socket PATH " +
+          "(docs/endpoints.md)",
         placeholder: "target",
         parse: String,
-        optional: true,
-      }],
+        proposeCompletions: proposeEndpoint,
+      },
+      maximum: 3,
     },
   },
   docs: {
@@ -119,6 +127,7 @@ export const echoTestCommand = buildCommand({
       "reset, 130 interrupted (the report still printed).\n" + conflictsHelp(CONFLICTS) + "\n\n" +
       "Examples:\n" +
       "  netdiag echo test 127.0.0.1:7007\n" +
+      "  netdiag echo test localhost 7007 -w 2s\n" +
       "  netdiag echo test 7007 --count 10000 --size 1k --connections 8\n" +
       "  netdiag echo test 7007 --udp --count 1000 --interval 1ms --json\n" +
       "  netdiag echo test 7007 --stream --total 1G\n" +

@@ -2,7 +2,8 @@
  * `netdiag echo test`: measure an echo server and verify every byte.
  * @module
  */
-import { MAX_UDP_PAYLOAD, parseHostPort, UDP_SEQUENCE_BYTES } from "../../../core/echo_test.ts";
+import { endpointWithUnixFlag } from "../../../core/endpoint.ts";
+import { MAX_UDP_PAYLOAD, UDP_SEQUENCE_BYTES } from "../../../core/echo_test.ts";
 import { InputError, quote } from "../../../core/errors.ts";
 import { escapeTerminal } from "../../../core/terminal_text.ts";
 import { type EchoTarget, type EchoTestOptions, runEchoTest } from "../../../echo/mod.ts";
@@ -11,12 +12,13 @@ import { openDocumentStream } from "../../../output/document_emit.ts";
 import { diagnostic } from "../../../output/emit.ts";
 import { outputFormat } from "../../../output/format.ts";
 import { echoTestView } from "../../../output/views/echo_view.ts";
-import { onShutdownSignal } from "../../../runtime/signals.ts";
+import { interruptible } from "../../interrupt.ts";
 import type { NetdiagContext } from "../../context.ts";
 import { netFailure } from "../../exit.ts";
 
 /** The flags of `netdiag echo test`. */
 export interface EchoTestFlags {
+  readonly tcp?: boolean;
   readonly udp?: boolean;
   readonly unix?: string;
   readonly count?: number;
@@ -36,14 +38,13 @@ export interface EchoTestFlags {
 export async function echoTestCommand(
   this: NetdiagContext,
   flags: EchoTestFlags,
-  targetText?: string,
+  ...operands: string[]
 ): Promise<void> {
   const format = outputFormat(flags);
-  const target = resolveTarget(flags, targetText);
+  const target = resolveTarget(flags, operands);
   checkValues(flags, target);
   const adapter = await netAdapter();
-  const stop = new AbortController();
-  const removeSignals = onShutdownSignal(() => stop.abort());
+  const stop = interruptible(this.io);
   const out = openDocumentStream(this, format, echoTestView);
   let result;
   try {
@@ -51,7 +52,7 @@ export async function echoTestCommand(
       onConnection: (connection) => out.item(connection),
     }, stop.signal);
   } finally {
-    removeSignals();
+    stop.remove();
   }
   // Nothing got through at all: a plain one-line error is clearer than an empty report.
   if (result.error && result.messagesSent === 0 && result.bytesSent === 0) {
@@ -89,21 +90,17 @@ function testOptions(flags: EchoTestFlags, target: EchoTarget): EchoTestOptions 
   };
 }
 
-/** TARGET or --unix PATH (--unix with --udp is a declared conflict). */
-function resolveTarget(flags: EchoTestFlags, text: string | undefined): EchoTarget {
-  if (flags.unix !== undefined) {
-    if (text !== undefined) {
-      throw new InputError(
-        `unexpected ${quote(text)}: --unix takes the socket path instead of TARGET`,
-      );
-    }
-    return { transport: "unix", path: flags.unix };
+/** TARGET (docs/endpoints.md) or --unix PATH (--unix with --udp is a declared conflict). */
+function resolveTarget(flags: EchoTestFlags, operands: readonly string[]): EchoTarget {
+  const target = endpointWithUnixFlag(operands, flags.unix, { defaultHost: "127.0.0.1" });
+  if (target.kind === "ip") {
+    const hostname = target.host ?? "127.0.0.1";
+    return { transport: flags.udp ? "udp" : "tcp", hostname, port: target.port };
   }
-  if (text === undefined) {
-    throw new InputError("missing target: expected HOST:PORT, [IPv6]:PORT or PORT, or --unix PATH");
+  if (flags.udp) {
+    throw new InputError(`"--udp" does not apply to the Unix socket ${quote(target.path)}`);
   }
-  const { hostname, port } = parseHostPort(text);
-  return { transport: flags.udp ? "udp" : "tcp", hostname, port };
+  return { transport: "unix", path: target.path };
 }
 
 /**

@@ -31,6 +31,7 @@ export const hostnameCommand = buildCommand({
         brief: "Give up on each lookup --fqdn makes after this long",
       },
     },
+    aliases: { j: "json", w: "timeout" },
     positional: { kind: "tuple", parameters: [] },
   },
   docs: {

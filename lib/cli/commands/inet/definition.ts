@@ -22,6 +22,7 @@ export const atonCommand = buildCommand({
   loader: async () => documented("aton", (await import("./run.ts")).atonCommand),
   parameters: {
     flags: { ...jsonFlag, ...bytesFlag },
+    aliases: { j: "json" },
     positional: {
       kind: "tuple",
       parameters: [{
@@ -49,6 +50,7 @@ export const ntoaCommand = buildCommand({
   loader: async () => documented("ntoa", (await import("./run.ts")).ntoaCommand),
   parameters: {
     flags: { ...jsonFlag },
+    aliases: { j: "json" },
     positional: {
       kind: "tuple",
       parameters: [{ brief: `4 packed bytes: ${hexInput}`, placeholder: "hex", parse: String }],
@@ -72,6 +74,7 @@ export const ptonCommand = buildCommand({
       ...bytesFlag,
       ...familyFlag("Address family; default inet6 when the address holds ':', else inet"),
     },
+    aliases: { j: "json" },
     positional: {
       kind: "tuple",
       parameters: [{ brief: "IPv4 or IPv6 address", placeholder: "addr", parse: String }],
@@ -98,6 +101,7 @@ export const ntopCommand = buildCommand({
       ...jsonFlag,
       ...familyFlag("Address family; default from the length (4 bytes inet, 16 inet6)"),
     },
+    aliases: { j: "json" },
     positional: {
       kind: "tuple",
       parameters: [{

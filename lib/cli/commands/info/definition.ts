@@ -6,7 +6,7 @@ import { jsonFlag } from "../../flags.ts";
 /** `info`: runtime, platform, byte order, IPv6 support and interfaces. */
 export const infoCommand = buildCommand({
   loader: async () => documented("info", (await import("./run.ts")).infoCommand),
-  parameters: { flags: { ...jsonFlag } },
+  parameters: { flags: { ...jsonFlag }, aliases: { j: "json" } },
   docs: {
     brief: "Show the runtime, byte order, IPv6 support and network interfaces",
     fullDescription: "Prints netdiag's version, the runtime it runs on, the platform, the host " +

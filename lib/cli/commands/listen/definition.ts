@@ -4,15 +4,17 @@
  */
 import { buildCommand } from "@stricli/core";
 import { parseDuration } from "../../../core/parse_duration.ts";
-import { parsePort } from "../../../core/parse_number.ts";
 import { parseUnixPath } from "../../../core/unix_path.ts";
 import { conflictsHelp, type FlagConflict } from "../../flag_conflicts.ts";
-import { bindHostFlag } from "../../flags.ts";
+import { bindHostFlag, serverPortFlag, tcpFlag } from "../../flags.ts";
 import { documentedOnStderr, reportJsonFlag } from "../connect/stderr_document.ts";
+import { proposeFiles } from "../completions/propose.ts";
 
 /** The flags of `netdiag listen`. */
 export interface ListenFlags {
+  readonly tcp?: boolean;
   readonly udp?: boolean;
+  readonly port?: number;
   readonly unix?: string;
   readonly host: string;
   readonly keepOpen?: boolean;
@@ -25,6 +27,8 @@ export interface ListenFlags {
 /** The flags of `listen` that exclude each other. */
 export const LISTEN_CONFLICTS: readonly FlagConflict[] = [
   { flags: ["unix", "udp"], reason: "a Unix socket here is a stream socket" },
+  { flags: ["tcp", "udp"] },
+  { flags: ["tcp", "unix"] },
 ];
 
 /** `netdiag listen PORT`: a netcat-style server (`nc -l`). */
@@ -33,6 +37,7 @@ export const listenCommand = buildCommand({
     documentedOnStderr("listen", (await import("./run.ts")).listenCommand, LISTEN_CONFLICTS),
   parameters: {
     flags: {
+      ...tcpFlag,
       udp: {
         kind: "boolean",
         brief: "Listen on UDP; replies go to the last sender",
@@ -44,7 +49,9 @@ export const listenCommand = buildCommand({
         brief: "Listen on this Unix socket path instead of a port (removed on exit)",
         placeholder: "path",
         optional: true,
+        proposeCompletions: proposeFiles,
       },
+      ...serverPortFlag,
       ...bindHostFlag,
       keepOpen: {
         kind: "boolean",
@@ -65,23 +72,23 @@ export const listenCommand = buildCommand({
       quiet: { kind: "boolean", brief: "No connection reports on stderr", optional: true },
       ...reportJsonFlag,
     },
-    aliases: { k: "keepOpen", q: "quiet", x: "hex" },
+    aliases: { j: "json", k: "keepOpen", p: "port", q: "quiet", t: "tcp", u: "udp" },
     positional: {
-      kind: "tuple",
-      parameters: [
-        {
-          brief: "Port, 0-65535 (0 picks a free one and reports it)",
-          placeholder: "port",
-          parse: (t: string) => parsePort(t, true),
-          optional: true,
-        },
-      ],
+      kind: "array",
+      parameter: {
+        brief: "PORT (0 picks a free one and reports it), HOST:PORT, [IPv6]:PORT, HOST PORT " +
+          "or a socket PATH (docs/endpoints.md)",
+        placeholder: "port",
+        parse: String,
+      },
+      maximum: 3,
     },
   },
   docs: {
     brief: "Wait for a TCP, UDP or Unix client and relay stdin and stdout (like nc -l)",
     fullDescription:
-      "Listens on PORT (127.0.0.1 unless --host says otherwise) or --unix PATH and " +
+      "Listens on PORT (or --port / -p PORT; 127.0.0.1 unless --host or a HOST:PORT operand " +
+      "says otherwise) or on a Unix socket PATH (or --unix PATH) and " +
       "relays: the client's bytes to stdout, stdin to the client. At the end of stdin the write " +
       "side is half-closed; the command exits when the client closes (with --keep-open it waits " +
       "for the next one). UDP: datagrams to stdout, stdin to the last sender. stderr reports " +
@@ -93,6 +100,7 @@ export const listenCommand = buildCommand({
       conflictsHelp(LISTEN_CONFLICTS) + "\n\n" +
       "Examples:\n" +
       "  netdiag listen 8080\n" +
+      "  netdiag listen -p 9000 -k\n" +
       "  netdiag listen 0 --keep-open > received.log\n" +
       "  echo pong | netdiag listen 9999 --udp\n" +
       "  netdiag listen --unix /tmp/test.sock --hex",

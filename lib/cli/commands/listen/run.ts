@@ -3,6 +3,7 @@
  * signal, the reports on stderr (human lines, or with `--json` the document).
  * @module
  */
+import { serverEndpoint } from "../../../core/endpoint.ts";
 import { InputError, quote } from "../../../core/errors.ts";
 import { escapeTerminal } from "../../../core/terminal_text.ts";
 import { netAdapter } from "../../../net/mod.ts";
@@ -14,7 +15,7 @@ import {
   type ListenTarget,
   streamSource,
 } from "../../../relay/mod.ts";
-import { onShutdownSignal } from "../../../runtime/signals.ts";
+import { interruptible } from "../../interrupt.ts";
 import type { NetdiagContext } from "../../context.ts";
 import { commandError, finish, streamFailure } from "../connect/outcome.ts";
 import { closingLine, formatRelayAddress, trafficText } from "../connect/report.ts";
@@ -26,9 +27,9 @@ import { listenParts } from "./record.ts";
 export async function listenCommand(
   this: NetdiagContext,
   flags: ListenFlags,
-  port?: number,
+  ...operands: string[]
 ): Promise<void> {
-  const target = listenTarget(flags, port);
+  const target = listenTarget(flags, operands);
   const udp = target.transport === "udp";
   // What netdiag says about a client (a Unix client's own socket path, …) is escaped; the
   // client's bytes on stdout are the user's to see raw.
@@ -36,8 +37,7 @@ export async function listenCommand(
   const say = (line: string) => flags.json || tell(line);
   const sessions: ListenSession[] = [];
   const adapter = await netAdapter();
-  const stop = new AbortController();
-  const removeSignals = onShutdownSignal(() => stop.abort());
+  const stop = interruptible(this.io);
   let result: ListenResult;
   try {
     result = await listen(adapter, {
@@ -60,7 +60,7 @@ export async function listenCommand(
   } catch (error) {
     throw commandError(error);
   } finally {
-    removeSignals();
+    stop.remove();
   }
   if (udp) say(`done: ${trafficText(result)}`);
   const last = result.last;
@@ -70,18 +70,24 @@ export async function listenCommand(
   finish(this, flags, "listen", listenParts(result, sessions), failure);
 }
 
-/** PORT (with --host and maybe --udp), or --unix PATH. */
-function listenTarget(flags: ListenFlags, port?: number): ListenTarget {
-  if (flags.unix !== undefined) {
-    if (port !== undefined) {
-      throw new InputError(
-        `unexpected ${quote(port)}: --unix takes the socket path instead of PORT`,
-      );
-    }
-    return { transport: "unix", path: flags.unix };
-  }
-  if (port === undefined) {
+/**
+ * PORT, HOST:PORT, HOST PORT or --port (with --host and maybe --udp), or a socket PATH or
+ * --unix PATH (docs/endpoints.md).
+ */
+function listenTarget(flags: ListenFlags, operands: readonly string[]): ListenTarget {
+  const target = serverEndpoint(operands, flags);
+  if (target === undefined) {
     throw new InputError("missing port: expected PORT (0 picks a free one), or --unix PATH");
   }
-  return { transport: flags.udp ? "udp" : "tcp", host: flags.host, port };
+  if (target.kind === "ip") {
+    return {
+      transport: flags.udp ? "udp" : "tcp",
+      host: target.host ?? flags.host,
+      port: target.port,
+    };
+  }
+  if (flags.udp) {
+    throw new InputError(`"--udp" does not apply to the Unix socket ${quote(target.path)}`);
+  }
+  return { transport: "unix", path: target.path };
 }

@@ -11,6 +11,7 @@ import { parseCount } from "../../../core/parse_number.ts";
 import { parsePortList, type PortToken } from "../../../core/port_list.ts";
 import { type FlagConflict, JSON_NDJSON } from "../../flag_conflicts.ts";
 import { streamFlags } from "../../flags.ts";
+import { proposePortList } from "../completions/propose.ts";
 
 /** The flags of `netdiag probe`. */
 export interface ProbeFlags {
@@ -27,6 +28,7 @@ export interface ProbeFlags {
   readonly any?: boolean;
   readonly interval: number;
   readonly all?: boolean;
+  readonly open?: boolean;
   readonly json?: boolean;
   readonly ndjson?: boolean;
   readonly quiet?: boolean;
@@ -36,6 +38,7 @@ export interface ProbeFlags {
 export const PROBE_CONFLICTS: readonly FlagConflict[] = [
   JSON_NDJSON,
   { flags: ["quiet", "json", "ndjson"], reason: "--quiet prints nothing" },
+  { flags: ["open", "all"], reason: "--open shows open endpoints only" },
 ];
 
 /** Reads `--payload`: `0x` then hex digits is bytes, anything else text with `\n`-style escapes. */
@@ -64,6 +67,7 @@ export const probeFlags = {
     brief: "Ports for targets without their own: 22,80,8000-8100,http,ssh",
     placeholder: "list",
     optional: true,
+    proposeCompletions: proposePortList,
   },
   udp: { kind: "boolean", brief: "Probe UDP: send a datagram, wait for a reply", optional: true },
   payload: {
@@ -138,9 +142,14 @@ export const probeFlags = {
     brief: "Show every state for ranges and blocks (default: open ports only)",
     optional: true,
   },
+  open: {
+    kind: "boolean",
+    brief: "Print and keep only open endpoints, in every format (the summary counts all)",
+    optional: true,
+  },
   ...streamFlags,
   quiet: { kind: "boolean", brief: "Print nothing; only the exit code tells", optional: true },
 } as const;
 
 /** The short flags of `probe`. */
-export const probeAliases = { p: "ports", q: "quiet", u: "udp", t: "timeout", w: "wait" } as const;
+export const probeAliases = { j: "json", p: "ports", q: "quiet", u: "udp", w: "timeout" } as const;

@@ -44,19 +44,24 @@ export async function report(
   const format = outputFormat(flags);
   const out = bufferedStdout(context);
   let ordered: readonly ProbeResult[] = [];
+  // --open: only open results are printed or kept (the summary still counts every one).
+  const kept = (r: ProbeResult) => !flags.open || r.state === "open";
   const stream = openDocumentStream(
     out,
     format,
     probeView({
       scan,
       showAll: flags.all === true,
+      openOnly: flags.open === true,
       results: () => ordered,
     }),
   );
   try {
-    if (format === "ndjson") { for await (const result of run) stream.item(result); }
+    if (format === "ndjson") {
+      for await (const result of run) if (kept(result)) stream.item(result);
+    }
     const outcome = await run.result();
-    ordered = outcome.results;
+    ordered = outcome.results.filter(kept);
     if (format === "json") { for (const result of ordered) stream.item(result); }
     const summary = { ...outcome.summary, program: program.length > 0 ? [...program] : null };
     stream.end(summary, signal.aborted);

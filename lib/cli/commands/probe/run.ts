@@ -14,7 +14,7 @@ import {
   type ProbeSummary,
   waitUntilOpen,
 } from "../../../probe/mod.ts";
-import { onShutdownSignal } from "../../../runtime/signals.ts";
+import { interruptible } from "../../interrupt.ts";
 import type { NetdiagContext } from "../../context.ts";
 import { loadServices } from "../../netdb_source.ts";
 import type { ProbeFlags } from "./flags.ts";
@@ -44,8 +44,7 @@ export async function probeCommand(
   }
   const options = { ...engineOptions(flags, targets), services: await loadServices() };
   const adapter = await netAdapter();
-  const stop = new AbortController();
-  const removeSignals = onShutdownSignal(() => stop.abort());
+  const stop = interruptible(this.io);
   const restoreStacks = suspendStackTraces(this.debug);
   let progress: ProgressLine | undefined;
   const stopProgress = () => {
@@ -65,7 +64,7 @@ export async function probeCommand(
   } finally {
     restoreStacks();
     stopProgress();
-    removeSignals();
+    stop.remove();
   }
   if (program.length > 0 && !stop.signal.aborted) {
     await runAfter(this, program, summary.met, flags.quiet === true);

@@ -8,6 +8,7 @@ export const protoCommand = buildCommand({
   loader: async () => documented("proto", (await import("./run.ts")).protoCommand),
   parameters: {
     flags: { ...jsonFlag },
+    aliases: { j: "json" },
     positional: {
       kind: "tuple",
       parameters: [{

@@ -11,13 +11,14 @@ import { parseUnixPath } from "../../../core/unix_path.ts";
 import { documented } from "../../documented.ts";
 import { conflictsHelp, JSON_NDJSON } from "../../flag_conflicts.ts";
 import { bindHostFlag, streamFlags } from "../../flags.ts";
+import { proposeDirectories, proposeFiles } from "../completions/propose.ts";
 
 /** The flags of `netdiag receive`. */
 export interface ReceiveFlags {
   readonly json?: boolean;
   readonly ndjson?: boolean;
   readonly dir: string;
-  readonly port: number;
+  readonly port?: number;
   readonly host: string;
   readonly unix?: string;
   readonly overwrite?: boolean;
@@ -45,12 +46,15 @@ export const receiveCommand = buildCommand({
         parse: String,
         brief: "Directory to save files into (must exist); nothing is written outside it",
         placeholder: "dir",
+        proposeCompletions: proposeDirectories,
       },
       port: {
         kind: "parsed",
         parse: (t: string) => parsePort(t, true),
-        brief: "TCP port (0 picks a free one and reports it)",
-        default: "9009",
+        brief: "TCP port, the same as the PORT operand (default 9009; 0 picks a free one and " +
+          "reports it)",
+        placeholder: "port",
+        optional: true,
       },
       ...bindHostFlag,
       unix: {
@@ -59,6 +63,7 @@ export const receiveCommand = buildCommand({
         brief: "Listen on this Unix socket path instead (removed on exit)",
         placeholder: "path",
         optional: true,
+        proposeCompletions: proposeFiles,
       },
       overwrite: {
         kind: "boolean",
@@ -105,7 +110,17 @@ export const receiveCommand = buildCommand({
         default: "10s",
       },
     },
-    positional: { kind: "tuple", parameters: [] },
+    aliases: { j: "json", p: "port" },
+    positional: {
+      kind: "array",
+      parameter: {
+        brief: "Where to listen: PORT, HOST:PORT, [IPv6]:PORT, HOST PORT or a socket PATH " +
+          "(docs/endpoints.md); default 127.0.0.1:9009",
+        placeholder: "port",
+        parse: String,
+      },
+      maximum: 3,
+    },
   },
   docs: {
     brief: "Receive files from `netdiag send` into a directory, verified by size and SHA-256",
@@ -131,7 +146,8 @@ export const receiveCommand = buildCommand({
       conflictsHelp(CONFLICTS) + "\n\n" +
       "Examples:\n" +
       "  netdiag receive --dir ./incoming\n" +
-      "  netdiag receive --dir /srv/drop --port 0 --once --json\n" +
+      "  netdiag receive --dir /srv/drop 0 --once --json\n" +
+      "  netdiag receive --dir . -p 9013\n" +
       "  netdiag receive --dir . --unix ./recv.sock --max-size 100M --overwrite",
   },
 });

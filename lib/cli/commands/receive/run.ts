@@ -14,24 +14,27 @@ import {
   listeningLine,
   receiveView,
 } from "../../../output/views/transfer_view.ts";
-import { onShutdownSignal } from "../../../runtime/signals.ts";
+import { interruptible } from "../../interrupt.ts";
 import { type Receiver, startReceiver } from "../../../transfer/receiver.ts";
 import type { NetdiagContext } from "../../context.ts";
 import type { ReceiveFlags } from "./definition.ts";
+import { serverEndpoint } from "../../../core/endpoint.ts";
 
 /** Runs `netdiag receive --dir DIR`. */
-export async function receiveCommand(this: NetdiagContext, flags: ReceiveFlags): Promise<void> {
+export async function receiveCommand(
+  this: NetdiagContext,
+  flags: ReceiveFlags,
+  ...operands: string[]
+): Promise<void> {
+  const where = listenAddress(flags, operands);
   const format = outputFormat(flags);
   const stream = openDocumentStream<ReceivedFile, ReceiveSummary>(this, format, receiveView);
   const stderr = (text: string) => text && this.io.write("stderr", text);
-  const stop = new AbortController();
-  const removeSignals = onShutdownSignal(() => stop.abort());
+  const stop = interruptible(this.io);
   try {
     const receiver = await operational(startReceiver(await netAdapter(), {
       dir: flags.dir,
-      host: flags.host,
-      port: flags.port,
-      unix: flags.unix,
+      ...where,
       overwrite: flags.overwrite ?? false,
       maxSizeBytes: flags.maxSize,
       once: flags.once ?? false,
@@ -50,7 +53,7 @@ export async function receiveCommand(this: NetdiagContext, flags: ReceiveFlags):
     const { summary } = await operational<Awaited<Receiver["done"]>>(receiver.done);
     stream.end(summary);
   } finally {
-    removeSignals();
+    stop.remove();
   }
 }
 
@@ -62,4 +65,11 @@ async function operational<T>(promise: Promise<T>): Promise<T> {
     if (error instanceof NetError) throw new OperationalError(error.message, { cause: error });
     throw error;
   }
+}
+
+/** The operands or --port / --unix (docs/endpoints.md); 127.0.0.1:9009 by default. */
+function listenAddress(flags: ReceiveFlags, operands: readonly string[]) {
+  const target = serverEndpoint(operands, flags);
+  if (target?.kind === "unix") return { host: flags.host, port: 9009, unix: target.path };
+  return { host: target?.host ?? flags.host, port: target?.port ?? 9009, unix: undefined };
 }

@@ -44,6 +44,7 @@ export const resolveCommand = buildCommand({
         optional: true,
       },
     },
+    aliases: { j: "json", w: "timeout" },
     positional: {
       kind: "array",
       parameter: {

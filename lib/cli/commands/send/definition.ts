@@ -7,7 +7,8 @@ import { buildCommand } from "@stricli/core";
 import { parseDuration } from "../../../core/parse_duration.ts";
 import { documented } from "../../documented.ts";
 import { conflictsHelp, JSON_NDJSON } from "../../flag_conflicts.ts";
-import { streamFlags } from "../../flags.ts";
+import { quietSummaryFlag, streamFlags } from "../../flags.ts";
+import { proposeSendOperand } from "../completions/propose.ts";
 
 /** The flags of `netdiag send`. */
 export interface SendFlags {
@@ -16,6 +17,7 @@ export interface SendFlags {
   readonly timeout: number;
   readonly idleTimeout: number;
   readonly progress?: boolean;
+  readonly quiet?: boolean;
 }
 
 const CONFLICTS = [JSON_NDJSON];
@@ -43,14 +45,18 @@ export const sendCommand = buildCommand({
         brief: "Progress bar on stderr (default: only when stderr is a terminal)",
         optional: true,
       },
+      ...quietSummaryFlag,
     },
+    aliases: { j: "json", q: "quiet", w: "timeout" },
     positional: {
       kind: "array",
       minimum: 2,
       parameter: {
-        brief: "Files to send, then the TARGET: HOST:PORT, PORT (127.0.0.1) or a Unix socket path",
+        brief: "Files to send, then the TARGET: HOST:PORT, [IPv6]:PORT, PORT (127.0.0.1) or a " +
+          "Unix socket path (not HOST PORT, which reads as a file; docs/endpoints.md)",
         placeholder: "file... target",
         parse: String,
+        proposeCompletions: proposeSendOperand,
       },
     },
   },

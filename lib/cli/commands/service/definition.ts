@@ -27,6 +27,7 @@ export const serviceCommand = buildCommand({
         proposeCompletions: () => ["tcp", "udp"],
       },
     },
+    aliases: { j: "json" },
     positional: {
       kind: "tuple",
       parameters: [{

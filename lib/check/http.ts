@@ -1,0 +1,252 @@
+/**
+ * A minimal HTTP/1.1 client over a byte stream: writes one request and reads one response
+ * (status line, headers up to a size bound, then a chunked, content-length or close-delimited
+ * body, up to a byte cap), timing the first byte and the end.
+ * @module
+ */
+
+/** The stream an HTTP exchange runs on (a Connection or a TlsConnection). */
+export interface ByteStream {
+  readChunk(): Promise<Uint8Array | null>;
+  write(data: Uint8Array): Promise<void>;
+}
+
+/** A request. */
+export interface HttpRequest {
+  readonly method: string;
+  /** Path and query. */
+  readonly path: string;
+  /** The Host header's value. */
+  readonly host: string;
+  /** Extra headers, `Name: value`. */
+  readonly headers?: readonly string[];
+}
+
+/** A response, as read. */
+export interface HttpResponse {
+  readonly httpVersion: string;
+  readonly statusCode: number;
+  readonly statusText: string;
+  /** Header names lower case; repeated headers joined with ", ". */
+  readonly headers: ReadonlyMap<string, string>;
+  /** Body bytes read (at most the cap; the first of them kept in `body`). */
+  readonly bodyBytes: number;
+  readonly body: Uint8Array;
+  readonly bodyTruncated: boolean;
+  /** performance.now() after the request was written, at the first byte, at the end. */
+  readonly sentAt: number;
+  readonly firstByteAt: number;
+  readonly endAt: number;
+}
+
+/** The response broke HTTP/1.1 (or the header block was over its bound). */
+export class HttpProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "HttpProtocolError";
+  }
+}
+
+/** Largest header block read. */
+export const MAX_HEADER_BYTES = 64 * 1024;
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** The request's bytes. */
+export function formatRequest(req: HttpRequest): Uint8Array {
+  const lines = [`${req.method} ${req.path || "/"} HTTP/1.1`];
+  const given = new Set(
+    (req.headers ?? []).map((h) => h.slice(0, h.indexOf(":")).trim().toLowerCase()),
+  );
+  if (!given.has("host")) lines.push(`Host: ${req.host}`);
+  if (!given.has("user-agent")) lines.push("User-Agent: netdiag-check");
+  if (!given.has("accept")) lines.push("Accept: */*");
+  lines.push("Connection: close");
+  for (const h of req.headers ?? []) {
+    if (/[\r\n]/.test(h) || !h.includes(":")) {
+      throw new TypeError(`invalid header ${JSON.stringify(h)}`);
+    }
+    lines.push(h);
+  }
+  return enc.encode(lines.join("\r\n") + "\r\n\r\n");
+}
+
+/** Reads the stream with a small look-ahead buffer. */
+class Reader {
+  private buf = new Uint8Array(0);
+  firstByteAt = 0;
+  constructor(private readonly stream: ByteStream) {}
+
+  /** Appends the next chunk; false at end of stream. */
+  async more(): Promise<boolean> {
+    const chunk = await this.stream.readChunk();
+    if (chunk === null) return false;
+    if (!this.firstByteAt) this.firstByteAt = performance.now();
+    const next = new Uint8Array(this.buf.length + chunk.length);
+    next.set(this.buf);
+    next.set(chunk, this.buf.length);
+    this.buf = next;
+    return true;
+  }
+
+  get buffered(): Uint8Array {
+    return this.buf;
+  }
+
+  take(n: number): Uint8Array {
+    const out = this.buf.slice(0, n);
+    this.buf = this.buf.subarray(n);
+    return out;
+  }
+
+  /** A CRLF-terminated line (without it), at most `max` bytes. */
+  async line(max: number): Promise<string> {
+    while (true) {
+      const i = indexOfCrlf(this.buf);
+      if (i >= 0) {
+        const text = dec.decode(this.take(i));
+        this.take(2);
+        return text;
+      }
+      if (this.buf.length > max) throw new HttpProtocolError("line too long");
+      if (!(await this.more())) throw new HttpProtocolError("connection closed mid-response");
+    }
+  }
+}
+
+function indexOfCrlf(b: Uint8Array, from = 0): number {
+  for (let i = from; i + 1 < b.length; i++) if (b[i] === 13 && b[i + 1] === 10) return i;
+  return -1;
+}
+
+/** Writes `req` and reads the response, keeping at most `maxBodyBytes` of body. */
+export async function exchange(
+  stream: ByteStream,
+  req: HttpRequest,
+  maxBodyBytes: number,
+): Promise<HttpResponse> {
+  await stream.write(formatRequest(req));
+  const sentAt = performance.now();
+  const r = new Reader(stream);
+  let statusLine: string;
+  let headerBytes = 0;
+  let statusCode: number;
+  let httpVersion: string;
+  let statusText: string;
+  let headers: Map<string, string>;
+  // Skip 1xx interim responses (100 Continue, 103 Early Hints).
+  while (true) {
+    statusLine = await r.line(MAX_HEADER_BYTES);
+    const m = /^HTTP\/(\d\.\d) (\d{3})(?: (.*))?$/.exec(statusLine);
+    if (!m) {
+      throw new HttpProtocolError(
+        `not an HTTP response: ${JSON.stringify(statusLine.slice(0, 80))}`,
+      );
+    }
+    httpVersion = m[1];
+    statusCode = Number(m[2]);
+    statusText = m[3] ?? "";
+    headers = new Map();
+    while (true) {
+      const line = await r.line(MAX_HEADER_BYTES - headerBytes);
+      headerBytes += line.length + 2;
+      if (headerBytes > MAX_HEADER_BYTES) throw new HttpProtocolError("header block over 64 KiB");
+      if (line === "") break;
+      const colon = line.indexOf(":");
+      if (colon <= 0) {
+        throw new HttpProtocolError(`bad header line ${JSON.stringify(line.slice(0, 80))}`);
+      }
+      const name = line.slice(0, colon).trim().toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      headers.set(name, headers.has(name) ? `${headers.get(name)}, ${value}` : value);
+    }
+    if (statusCode >= 200 || statusCode === 101) break;
+  }
+  const kept: Uint8Array[] = [];
+  let bodyBytes = 0;
+  let truncated = false;
+  const keep = (b: Uint8Array) => {
+    const room = maxBodyBytes - bodyBytes;
+    if (b.length > room) {
+      truncated = true;
+      if (room > 0) kept.push(b.subarray(0, room));
+      bodyBytes = maxBodyBytes;
+      return false;
+    }
+    kept.push(b);
+    bodyBytes += b.length;
+    return true;
+  };
+  const noBody = req.method === "HEAD" || statusCode === 204 || statusCode === 304 ||
+    statusCode === 101;
+  const te = headers.get("transfer-encoding")?.toLowerCase();
+  const cl = headers.get("content-length");
+  if (noBody) {
+    // nothing
+  } else if (te && te.split(",").map((s) => s.trim()).includes("chunked")) {
+    chunks: while (true) {
+      const sizeLine = await r.line(1024);
+      const size = parseInt(sizeLine.split(";")[0].trim(), 16);
+      if (!Number.isFinite(size) || size < 0) {
+        throw new HttpProtocolError(`bad chunk size ${JSON.stringify(sizeLine)}`);
+      }
+      if (size === 0) {
+        // Trailers until the empty line.
+        for (let i = 0; i < 100; i++) if ((await r.line(MAX_HEADER_BYTES)) === "") break chunks;
+        break;
+      }
+      let left = size;
+      while (left > 0) {
+        if (!r.buffered.length && !(await r.more())) {
+          throw new HttpProtocolError("connection closed mid-chunk");
+        }
+        const part = r.take(Math.min(left, r.buffered.length));
+        left -= part.length;
+        if (!keep(part)) break chunks;
+      }
+      await r.line(2);
+    }
+  } else if (cl !== undefined) {
+    const total = Number(cl.split(",")[0].trim());
+    if (!Number.isSafeInteger(total) || total < 0) {
+      throw new HttpProtocolError(`bad content-length ${JSON.stringify(cl)}`);
+    }
+    let left = total;
+    while (left > 0) {
+      if (!r.buffered.length && !(await r.more())) {
+        throw new HttpProtocolError(
+          `connection closed after ${total - left} of ${total} body bytes`,
+        );
+      }
+      const part = r.take(Math.min(left, r.buffered.length));
+      left -= part.length;
+      if (!keep(part)) break;
+    }
+  } else {
+    while (true) {
+      if (r.buffered.length) {
+        if (!keep(r.take(r.buffered.length))) break;
+      }
+      if (!(await r.more())) break;
+    }
+  }
+  const body = new Uint8Array(kept.reduce((n, b) => n + b.length, 0));
+  let at = 0;
+  for (const b of kept) {
+    body.set(b, at);
+    at += b.length;
+  }
+  return {
+    httpVersion,
+    statusCode,
+    statusText,
+    headers,
+    bodyBytes,
+    body,
+    bodyTruncated: truncated,
+    sentAt,
+    firstByteAt: r.firstByteAt,
+    endAt: performance.now(),
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Reading a check target: a URL (`http://`, `https://`), a bare host (https) or `host:port`
+ * (TCP); and curl's `--resolve` entries.
+ * @module
+ */
+import { InputError, quote } from "../core/errors.ts";
+import type { CheckTarget } from "./types.ts";
+
+/** Parses a check target; an {@link InputError} for anything else. */
+export function parseCheckTarget(text: string): CheckTarget {
+  const t = text.trim();
+  if (/^https?:\/\//i.test(t)) {
+    let url: URL;
+    try {
+      url = new URL(t);
+    } catch {
+      throw new InputError(`invalid URL ${quote(text)}`);
+    }
+    const scheme = url.protocol === "https:" ? "https" : "http";
+    if (!url.hostname) throw new InputError(`invalid URL ${quote(text)}: no host`);
+    return {
+      scheme,
+      host: url.hostname.replace(/^\[|\]$/g, ""),
+      port: url.port ? Number(url.port) : scheme === "https" ? 443 : 80,
+      path: `${url.pathname || "/"}${url.search}`,
+      url: url.href,
+    };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t)) {
+    throw new InputError(
+      `unsupported target ${quote(text)}: expected http://, https:// or host:port`,
+    );
+  }
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(t) ?? /^([^:/\s]+):(\d+)$/.exec(t);
+  if (m) {
+    const port = Number(m[2]);
+    if (port < 1 || port > 65535) throw new InputError(`invalid port in ${quote(text)}`);
+    return { scheme: "tcp", host: m[1], port, path: "" };
+  }
+  if (/^[^\s/:]+$/.test(t) || /^\[[^\]]+\]$/.test(t)) {
+    return parseCheckTarget(`https://${t}/`);
+  }
+  throw new InputError(
+    `invalid target ${quote(text)}: expected a URL, a host name, or host:port`,
+  );
+}
+
+/** A `--resolve` entry. */
+export interface ResolveEntry {
+  readonly host: string;
+  readonly port: number;
+  readonly addresses: readonly string[];
+}
+
+/** Parses curl's `HOST:PORT:ADDR[,ADDR…]` (IPv6 addresses in brackets or bare). */
+export function parseResolveEntry(text: string): ResolveEntry {
+  const m = /^([^:]+):(\d+):(.+)$/.exec(text.trim());
+  if (!m) throw new InputError(`invalid resolve entry ${quote(text)}: expected HOST:PORT:ADDR`);
+  const addresses = m[3].split(",").map((a) => a.trim().replace(/^\[|\]$/g, "")).filter(Boolean);
+  if (!addresses.length) throw new InputError(`invalid resolve entry ${quote(text)}: no address`);
+  return { host: m[1].toLowerCase(), port: Number(m[2]), addresses };
+}
