@@ -7,12 +7,16 @@
 import { parseDuration } from "../../../core/parse_duration.ts";
 import { parseCount, parseInteger } from "../../../core/parse_number.ts";
 import { parseSlo, parseStatusRanges } from "../../../check/expect.ts";
-import { parseResolveEntry } from "../../../check/target.ts";
 import type { Slo, StatusRange } from "../../../check/types.ts";
 import { parseByteSize } from "../../../core/parse_size.ts";
 import { type FlagConflict, JSON_NDJSON } from "../../flag_conflicts.ts";
-import { parseBodyPattern, parseHeader, parseMethod } from "./parsers.ts";
+import { parseBodyPattern } from "./parsers.ts";
 import { streamFlags } from "../../flags.ts";
+import { targetAliases, targetFlags } from "./target_flags.ts";
+
+export { targetAliases, targetFlags };
+
+const duration = (what: string, minMs = 1) => (t: string) => parseDuration(t, { what, minMs });
 
 /** The flags that choose and reach the target, shared by `check` and `ping`. */
 export interface TargetFlags {
@@ -50,71 +54,6 @@ export const CHECK_CONFLICTS: readonly FlagConflict[] = [
   { flags: ["ipv4", "ipv6"] },
   { flags: ["allAddrs", "count"], reason: "--all-addrs reports every address once" },
 ];
-
-const duration = (what: string, minMs = 1) => (t: string) => parseDuration(t, { what, minMs });
-
-/** The flag declarations `check` and `ping` share: how to reach the target. */
-export const targetFlags = {
-  tls: {
-    kind: "boolean",
-    brief: "HOST:PORT targets: add a TLS handshake after the TCP connect",
-    optional: true,
-  },
-  resolve: {
-    kind: "parsed",
-    parse: (t: string) => (parseResolveEntry(t), t),
-    brief: "Use ADDR for HOST:PORT instead of resolving it, as curl --resolve (repeatable)",
-    placeholder: "host:port:addr[,addr]",
-    variadic: true,
-    optional: true,
-  },
-  ipv4: { kind: "boolean", brief: "Use only IPv4 addresses (-4)", optional: true },
-  ipv6: { kind: "boolean", brief: "Use only IPv6 addresses (-6)", optional: true },
-  servername: {
-    kind: "parsed",
-    parse: String,
-    brief: "The TLS server name (SNI) and the name to verify (default the target's host)",
-    placeholder: "name",
-    optional: true,
-  },
-  ca: {
-    kind: "parsed",
-    parse: String,
-    brief: "Verify against the CA certificates in this PEM file instead of the system's",
-    placeholder: "file",
-    optional: true,
-  },
-  insecure: {
-    kind: "boolean",
-    brief: "Do not fail on certificate errors (they are still reported)",
-    optional: true,
-  },
-  request: {
-    kind: "parsed",
-    parse: parseMethod,
-    brief: "HTTP method (default GET)",
-    placeholder: "method",
-    optional: true,
-  },
-  header: {
-    kind: "parsed",
-    parse: parseHeader,
-    brief: 'Extra request header "Name: value" (repeatable)',
-    placeholder: "header",
-    variadic: true,
-    optional: true,
-  },
-  timeout: {
-    kind: "parsed",
-    parse: duration("timeout"),
-    brief: "Give up on a check after this long (each stage within it)",
-    placeholder: "duration",
-    default: "10s",
-  },
-} as const;
-
-/** The short flags `check` and `ping` share. */
-export const targetAliases = { X: "request", w: "timeout" } as const;
 
 /** The flag declarations of `check`. */
 export const checkFlags = {

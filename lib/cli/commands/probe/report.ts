@@ -14,7 +14,7 @@ import {
 } from "../../../probe/mod.ts";
 import type { NetdiagContext } from "../../context.ts";
 import type { ProbeFlags } from "./flags.ts";
-import { bufferedStdout } from "./terminal.ts";
+import { bufferedStdout } from "../../../output/terminal.ts";
 
 /** What {@link report} needs besides the run. */
 export interface ReportOptions {

@@ -21,7 +21,7 @@ import type { ProbeFlags } from "./flags.ts";
 import { runAfter, splitOperands } from "./program.ts";
 import { report } from "./report.ts";
 import { suspendStackTraces } from "./stack_traces.ts";
-import { type ProgressLine, progressLine } from "./terminal.ts";
+import { type ProgressLine, progressLine } from "../../../output/terminal.ts";
 
 /** Plans of at least this many endpoints show progress on a terminal (waits always do). */
 const PROGRESS_MIN_PROBES = 2000;
