@@ -368,3 +368,22 @@ describe("netdiag resolve and reverse", () => {
     });
   }
 });
+
+for (const target of targets()) {
+  test(`[${target}] resolve --quiet (-q) prints no result lines; the exit code still tells`, async () => {
+    const ok = await runNetdiag(target, ["resolve", "-q", "localhost"]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout, "");
+    const missing = await runNetdiag(target, [
+      "resolve",
+      "--quiet",
+      "--source",
+      "hosts",
+      "localhost",
+      "no-such-name.invalid",
+    ]);
+    assert.equal(missing.code, 1, missing.stderr);
+    assert.equal(missing.stdout, "");
+    assert.match(missing.stderr, /2 names: 1 answered, 1 not found/);
+  });
+}

@@ -38,6 +38,8 @@ export interface BatchOutput<R> {
   readonly summaryLine: (summary: LookupSummary) => boolean;
   /** Whether to show a result (false: it was reported another way); default all. */
   readonly show?: (result: R) => boolean;
+  /** `--quiet`: human output shows no result lines, only the summary line; default false. */
+  readonly quiet?: boolean;
 }
 
 /**
@@ -55,6 +57,7 @@ export async function streamBatch<R>(
   try {
     batch = await run({
       onResult: (result) => {
+        if (output.quiet && output.format === "human") return;
         if (output.show?.(result) ?? true) stream.item(result);
       },
       onInvalid: (_input, message) => diagnostic(context, `netdiag: ${message}`),

@@ -8,7 +8,7 @@ import { parseDuration } from "../../core/parse_duration.ts";
 import { parseCount } from "../../core/parse_number.ts";
 import type { SourceChoice } from "../../resolve/options.ts";
 import { JSON_NDJSON } from "../flag_conflicts.ts";
-import { streamFlags } from "../flags.ts";
+import { quietSummaryFlag, streamFlags } from "../flags.ts";
 import { proposeFiles } from "./completions/propose.ts";
 
 /** The flags every lookup command has. */
@@ -18,6 +18,8 @@ export interface LookupFlags {
   readonly concurrency: number;
   readonly json?: boolean;
   readonly ndjson?: boolean;
+  /** No per-result lines in human output: only the summary line and the exit code. */
+  readonly quiet?: boolean;
 }
 
 /** The flags of `resolve` and `reverse`. */
@@ -39,6 +41,7 @@ export const timeoutFlag = {
 /** `--server`, `--timeout`, `--concurrency`, `--json`, `--ndjson`. */
 export const lookupFlags = {
   ...streamFlags,
+  ...quietSummaryFlag,
   server: {
     kind: "parsed",
     parse: parseDnsServer,

@@ -46,7 +46,7 @@ export const dnsCommand = buildCommand({
       },
       tcp: { kind: "boolean", brief: "Ask over TCP instead of UDP", optional: true },
     },
-    aliases: { f: "file", j: "json", t: "tcp", w: "timeout", x: "reverse" },
+    aliases: { f: "file", j: "json", q: "quiet", t: "tcp", w: "timeout", x: "reverse" },
     positional: {
       kind: "array",
       parameter: {

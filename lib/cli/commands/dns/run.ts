@@ -59,6 +59,7 @@ export async function dnsCommand(
   const single = flags.file === undefined && args[0] !== "-";
   await streamBatch(this, {
     format,
+    quiet: flags.quiet,
     view: dnsView,
     noun: "query",
     summaryLine: (s) => format === "human" && !single && s.count + s.invalid > 1,

@@ -44,7 +44,7 @@ export const resolveCommand = buildCommand({
         optional: true,
       },
     },
-    aliases: { j: "json", w: "timeout" },
+    aliases: { j: "json", q: "quiet", w: "timeout" },
     positional: {
       kind: "array",
       parameter: {

@@ -37,6 +37,7 @@ export async function resolveCommand(
   };
   await streamBatch(this, {
     format,
+    quiet: flags.quiet,
     view: resolveView(single),
     noun: "name",
     summaryLine: (s) => format === "human" && s.count + s.invalid > 1,

@@ -14,7 +14,7 @@ export const reverseCommand = buildCommand({
     documented("reverse", (await import("./run.ts")).reverseCommand, LOOKUP_CONFLICTS),
   parameters: {
     flags: { ...nameLookupFlags },
-    aliases: { j: "json", w: "timeout" },
+    aliases: { j: "json", q: "quiet", w: "timeout" },
     positional: {
       kind: "array",
       parameter: {

@@ -24,6 +24,7 @@ export async function reverseCommand(
   const format = outputFormat(flags);
   await streamBatch(this, {
     format,
+    quiet: flags.quiet,
     view: reverseView,
     noun: "address",
     summaryLine: (s) => format === "human" && s.count + s.invalid > 1,
