@@ -3,8 +3,8 @@
  * hops each on their own, expectations, and a verdict with a reason from {@link CheckReason}.
  * @module
  */
-import { isIP } from "node:net";
 import { resolve as resolveNames } from "../resolve/mod.ts";
+import { ipFamily } from "../net/host_lookup.ts";
 import { openTls, type TlsConnection } from "../net/tls.ts";
 import { type Connection, type NetAdapter, NetError } from "../net/types.ts";
 import { type Address, type Attempt, ConnectFailed, happyEyeballs, interleave } from "./connect.ts";
@@ -191,7 +191,7 @@ async function runResolve(
   signal?: AbortSignal,
 ): Promise<{ stage: ResolveStage; fail?: Failure }> {
   const t0 = performance.now();
-  const fam = (a: string) => (isIP(a) === 6 ? 6 : 4) as 4 | 6;
+  const fam = (a: string) => (ipFamily(a) === 6 ? 6 : 4) as 4 | 6;
   const keep = (list: Address[]) =>
     options.family ? list.filter((a) => a.family === options.family) : list;
   const entry = entries.find((e) => e.host === target.host.toLowerCase() && e.port === target.port);
@@ -199,7 +199,7 @@ async function runResolve(
     const addresses = keep(entry.addresses.map((address) => ({ address, family: fam(address) })));
     return { stage: { status: "ok", ms: 0, source: "resolve", addresses } };
   }
-  if (isIP(target.host)) {
+  if (ipFamily(target.host)) {
     return {
       stage: {
         status: "ok",
@@ -309,7 +309,7 @@ async function runHop(
       return openTls({
         hostname: a.address,
         port: target.port,
-        servername: options.servername ?? (isIP(target.host) ? undefined : target.host),
+        servername: options.servername ?? (ipFamily(target.host) ? undefined : target.host),
         alpn: options.alpn ?? (target.scheme === "tcp" ? [] : ["http/1.1"]),
         ...(options.ca ? { ca: options.ca } : {}),
         insecure: options.insecure,

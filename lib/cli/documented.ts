@@ -14,9 +14,25 @@ import { checkConflicts, type FlagConflict } from "./flag_conflicts.ts";
 import { errorLine } from "./text.ts";
 
 /** The flags that choose a machine-readable format. */
-interface FormatFlags {
+export interface FormatFlags {
   readonly json?: boolean;
   readonly ndjson?: boolean;
+}
+
+/**
+ * Writes a failed command's machine-readable answer, if its flags asked for one; the default
+ * writes the error document (or line) on stdout.
+ */
+export type ErrorReporter = (
+  context: NetdiagContext,
+  command: string,
+  flags: FormatFlags,
+  error: unknown,
+) => void;
+
+/** The message of `error` as the document carries it: stderr's line without `netdiag: `. */
+export function documentMessage(error: unknown): string {
+  return errorLine(error).replace(/^netdiag: /, "");
 }
 
 // deno-lint-ignore no-explicit-any
@@ -40,6 +56,7 @@ export function documented<F extends CommandFunction>(
   command: string,
   fn: F,
   conflicts: readonly FlagConflict[] = [],
+  report: ErrorReporter = writeErrorDocument,
 ): F {
   const wrapped = async function (
     this: NetdiagContext,
@@ -50,7 +67,7 @@ export function documented<F extends CommandFunction>(
       checkConflicts(flags as Record<string, unknown>, conflicts);
       await fn.call(this, flags, ...args);
     } catch (error) {
-      writeErrorDocument(this, command, flags, error);
+      report(this, command, flags, error);
       throw error;
     }
   };
@@ -65,7 +82,7 @@ function writeErrorDocument(
 ): void {
   if (!flags.json === !flags.ndjson) return; // human output, or both asked for (a usage error)
   const code = determineExitCode(error);
-  const message = errorLine(error).replace(/^netdiag: /, "");
+  const message = documentMessage(error);
   context.io.write(
     "stdout",
     flags.json

@@ -70,3 +70,11 @@ export async function lookupBindHost(
   const [first] = await lookupHost(name, options);
   return first.address;
 }
+
+/**
+ * The family of an IP address literal as node:net's `isIP` says: 4, 6, or 0 for anything else
+ * (a name). Engines outside lib/net ask here instead of importing the runtime's socket module.
+ */
+export function ipFamily(text: string): 0 | 4 | 6 {
+  return isIP(text) as 0 | 4 | 6;
+}

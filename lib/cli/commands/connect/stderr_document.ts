@@ -10,8 +10,8 @@ import type { DocumentParts } from "../../../output/document_emit.ts";
 import { toNdjsonLine } from "../../../output/emit.ts";
 import type { NetdiagContext } from "../../context.ts";
 import { determineExitCode } from "../../exit.ts";
-import { checkConflicts, type FlagConflict } from "../../flag_conflicts.ts";
-import { errorLine } from "../../text.ts";
+import { documented, documentMessage, type FormatFlags } from "../../documented.ts";
+import type { FlagConflict } from "../../flag_conflicts.ts";
 
 /** `--json` of a relay command: its report as a document on stderr. */
 export const reportJsonFlag = {
@@ -59,24 +59,21 @@ export function documentedOnStderr<F extends CommandFunction>(
   fn: F,
   conflicts: readonly FlagConflict[] = [],
 ): F {
-  const wrapped = async function (
-    this: NetdiagContext,
-    flags: { readonly json?: boolean },
-    ...args: unknown[]
-  ): Promise<void> {
-    try {
-      checkConflicts(flags as Record<string, unknown>, conflicts);
-      await fn.call(this, flags, ...args);
-    } catch (error) {
-      if (flags.json) {
-        const code = determineExitCode(error);
-        const message = errorLine(error).replace(/^netdiag: /, "");
-        const parts = (error instanceof Error && partsOf.get(error)) ||
-          { summary: {}, results: [] };
-        writeDocument(this, command, code, parts, { kind: errorKind(code), message });
-      }
-      throw error;
-    }
-  };
-  return wrapped as F;
+  return documented(command, fn, conflicts, writeStderrErrorDocument);
+}
+
+/** Under `--json`, the failed relay command's document on stderr, with its results so far. */
+function writeStderrErrorDocument(
+  context: NetdiagContext,
+  command: string,
+  flags: FormatFlags,
+  error: unknown,
+): void {
+  if (!flags.json) return;
+  const code = determineExitCode(error);
+  const parts = (error instanceof Error && partsOf.get(error)) || { summary: {}, results: [] };
+  writeDocument(context, command, code, parts, {
+    kind: errorKind(code),
+    message: documentMessage(error),
+  });
 }

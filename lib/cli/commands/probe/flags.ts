@@ -3,15 +3,15 @@
  * exclude each other. Light (no engine code), for the command's definition.
  * @module
  */
-import { InputError, quote } from "../../../core/errors.ts";
-import { decodeEscapes } from "../../../core/escapes.ts";
-import { parseHexBytes } from "../../../core/hex_bytes.ts";
 import { parseDuration } from "../../../core/parse_duration.ts";
 import { parseCount } from "../../../core/parse_number.ts";
 import { parsePortList, type PortToken } from "../../../core/port_list.ts";
 import { type FlagConflict, JSON_NDJSON } from "../../flag_conflicts.ts";
 import { streamFlags } from "../../flags.ts";
 import { proposePortList } from "../completions/propose.ts";
+import { parsePayload, parseRetries } from "./parsers.ts";
+
+export { parsePayload, parseRetries };
 
 /** The flags of `netdiag probe`. */
 export interface ProbeFlags {
@@ -40,21 +40,6 @@ export const PROBE_CONFLICTS: readonly FlagConflict[] = [
   { flags: ["quiet", "json", "ndjson"], reason: "--quiet prints nothing" },
   { flags: ["open", "all"], reason: "--open shows open endpoints only" },
 ];
-
-/** Reads `--payload`: `0x` then hex digits is bytes, anything else text with `\n`-style escapes. */
-export function parsePayload(text: string): Uint8Array {
-  return /^0[xX][0-9a-fA-F]*$/.test(text) && text.length > 2
-    ? parseHexBytes(text)
-    : decodeEscapes(text);
-}
-
-/** Reads `--retries`: a whole number from 0 to 10. */
-export function parseRetries(text: string): number {
-  if (!/^[0-9]+$/.test(text) || Number(text) > 10) {
-    throw new InputError(`invalid retries ${quote(text)}: expected a whole number from 0 to 10`);
-  }
-  return Number(text);
-}
 
 const duration = (what: string) => (text: string) => parseDuration(text, { what });
 const count = (what: string, max: number) => (text: string) => parseCount(text, what, max);

@@ -13,23 +13,7 @@ import { conflictsHelp, JSON_NDJSON } from "../../flag_conflicts.ts";
 import { bindHostFlag, streamFlags } from "../../flags.ts";
 import { proposeDirectories, proposeFiles } from "../completions/propose.ts";
 
-/** The flags of `netdiag receive`. */
-export interface ReceiveFlags {
-  readonly json?: boolean;
-  readonly ndjson?: boolean;
-  readonly dir: string;
-  readonly port?: number;
-  readonly host: string;
-  readonly unix?: string;
-  readonly overwrite?: boolean;
-  readonly maxSize: number;
-  readonly once?: boolean;
-  readonly maxConns: number;
-  readonly idleTimeout: number;
-  readonly headerTimeout: number;
-  readonly minRate: number;
-  readonly minRateWindow: number;
-}
+export type { ReceiveFlags } from "./flags.ts";
 
 const CONFLICTS = [JSON_NDJSON];
 
