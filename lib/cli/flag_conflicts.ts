@@ -18,6 +18,12 @@ export interface FlagConflict {
 /** `--json` and `--ndjson` exclude each other wherever both exist. */
 export const JSON_NDJSON: FlagConflict = { flags: ["json", "ndjson"] };
 
+/** `--ipv4` and `--ipv6` (`-4` / `-6`) exclude each other wherever both exist. */
+export const FAMILY_CONFLICT: FlagConflict = {
+  flags: ["ipv4", "ipv6"],
+  reason: "choose one family",
+};
+
 const kebab = (name: string) => "--" + name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
 
 /** Whether a flag counts as given: set to anything but `undefined` or `false`. */

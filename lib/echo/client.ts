@@ -31,6 +31,7 @@ import {
   type NetAdapter,
   NetError,
 } from "../net/types.ts";
+import { targetOfFamily } from "./target_family.ts";
 
 /** The part of hdr-histogram-js's histogram that `echo test` uses. */
 export interface RttHistogram {
@@ -65,6 +66,12 @@ export type EchoTarget =
 /** Options of {@link runEchoTest}. */
 export interface EchoTestOptions {
   readonly target: EchoTarget;
+  /**
+   * Only an IPv4 (4) or IPv6 (6) address of the target's host; default any (the adapter
+   * resolves the name). The host is then resolved once, before the test, to its first address
+   * of the family.
+   */
+  readonly family?: 4 | 6;
   /** Speak the framing protocol; default false. */
   readonly framed?: boolean;
   /** Bulk full-duplex streaming instead of ping-pong (TCP/Unix, plain); default false. */
@@ -127,7 +134,9 @@ interface Counts {
 }
 
 /**
- * Runs the test and returns what it measured; never throws for network trouble. Each
+ * Runs the test and returns what it measured; never throws for network trouble once the test
+ * runs (with {@link EchoTestOptions.family}, a host with no address of the family rejects
+ * first: an OperationalError, or an InputError for an IP literal of the other family). Each
  * connection's own counts go to `hooks.onConnection` as it ends; `signal` ends the test early
  * (SIGINT), and the result then covers what was done, marked `interrupted`.
  *
@@ -143,6 +152,7 @@ export async function runEchoTest(
   hooks: EchoTestHooks = {},
   signal?: AbortSignal,
 ): Promise<EchoTestResult> {
+  options = { ...options, target: await targetOfFamily(options.target, options.family, signal) };
   const streamMode = options.stream ?? false;
   const size = options.size ?? (streamMode ? DEFAULT_STREAM_SIZE : DEFAULT_SIZE);
   const udp = options.target.transport === "udp";

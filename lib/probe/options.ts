@@ -31,6 +31,12 @@ export interface ProbeOptions {
   readonly ports?: string | readonly PortToken[];
   /** `tcp` (default; Unix targets are stream connects) or `udp` (a datagram, then a reply). */
   readonly protocol?: "tcp" | "udp";
+  /**
+   * Only IPv4 (4) or only IPv6 (6) addresses of a host name; default both. An IP literal or
+   * CIDR block of the other family is an InputError; a name with no address of the family
+   * fails as a name that does not resolve (`cannot resolve "name": no IPv6 address`).
+   */
+  readonly family?: 4 | 6;
   /** The UDP payload; default empty. */
   readonly payload?: Uint8Array;
   /**

@@ -4,7 +4,7 @@
  * wait's name does not resolve yet).
  * @module
  */
-import { InputError } from "../core/errors.ts";
+import { InputError, quote } from "../core/errors.ts";
 import { describeSource } from "../core/netdb.ts";
 import { lookupHost } from "../net/host_lookup.ts";
 import type { ProbeOptions, ServicesTable } from "./options.ts";
@@ -47,11 +47,23 @@ export async function preparePlan(options: ProbeOptions): Promise<PreparedPlan> 
     byName,
     describeSource(services.source, "services"),
   );
+  checkBlockFamily(planned, options.family);
   return { protocol, planned, total: countPlan(planned), byPort };
+}
+
+/** Refuses an IPv4 CIDR block when only IPv6 addresses are asked for (an InputError naming it). */
+function checkBlockFamily(planned: readonly PlannedTarget[], family: 4 | 6 | undefined): void {
+  if (family !== 6) return;
+  const block = planned.find((p) => p.target.kind === "block");
+  if (block !== undefined) {
+    throw new InputError(`cannot probe ${quote(block.target.text)} with -6: a CIDR block is IPv4`);
+  }
 }
 
 /** Options of {@link resolveHosts}. */
 export interface ResolveOptions {
+  /** Only IPv4 (4) or only IPv6 (6) addresses; default both. */
+  readonly family?: 4 | 6;
   /** No lookup outlives this `performance.now()` time; default none (5 s each). */
   readonly deadline?: number;
   /**
@@ -64,8 +76,9 @@ export interface ResolveOptions {
 }
 
 /**
- * Resolves the host names of a plan (each name once: `cache` keeps what resolved). Throws the
- * lookup's `OperationalError` (`cannot resolve "name": …`) unless `lenient`.
+ * Resolves the host names of a plan (each name once: `cache` keeps what resolved), keeping
+ * `options.family`'s addresses only. Throws the lookup's `OperationalError` (`cannot resolve
+ * "name": …`) unless `lenient`, and an `InputError` for a literal of the other family always.
  */
 export async function resolveHosts(
   planned: readonly PlannedTarget[],
@@ -84,13 +97,15 @@ export async function resolveHosts(
       try {
         const left = (options.deadline ?? Infinity) - performance.now();
         const lookup = lookupHost(host, {
+          family: options.family,
           timeoutMs: Math.max(1, Math.min(LOOKUP_TIMEOUT_MS, left)),
         });
         const found = await untilAborted(lookup, options.signal);
         addresses = found?.map((a) => a.address) ?? [];
         if (found) cache.set(host, addresses);
       } catch (error) {
-        if (!options.lenient) throw error;
+        // A literal of the other family is bad input, however long a wait would try.
+        if (!options.lenient || error instanceof InputError) throw error;
         addresses = [];
       }
     }

@@ -56,7 +56,10 @@ export function probe(
 ): ProbeRun {
   return startRun(async (state) => {
     const prepared = await preparePlan(options);
-    const planned = await resolveHosts(prepared.planned, new Map(), { signal });
+    const planned = await resolveHosts(prepared.planned, new Map(), {
+      family: options.family,
+      signal,
+    });
     state.plan(prepared.total);
     const size = await sizeScan({
       adapter,

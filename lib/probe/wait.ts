@@ -44,7 +44,12 @@ export function waitUntilOpen(
     const match = options.match ?? PROBE_DEFAULTS.match;
     const cache = new Map<string, readonly string[]>();
     const resolve = () =>
-      resolveHosts(prepared.planned, cache, { deadline, lenient: true, signal });
+      resolveHosts(prepared.planned, cache, {
+        family: options.family,
+        deadline,
+        lenient: true,
+        signal,
+      });
     let planned: readonly PlannedTarget[] = await resolve();
     state.plan(prepared.total, deadline);
     const size = await sizeScan({

@@ -13,6 +13,7 @@ import { DnsClient } from "../net/dns_client.ts";
 import type { NetAdapter } from "../net/types.ts";
 import { type LookupBatch, type LookupHooks, runLookups } from "./batch.ts";
 import { dnsServerFor } from "./name_service.ts";
+import { dnsServerOfFamily } from "./server_family.ts";
 import {
   type BatchOptions,
   DEFAULT_TIMEOUT_MS,
@@ -25,6 +26,12 @@ import {
 export interface DnsTransportOptions extends LookupOptions {
   /** `udp` (the default: UDP with EDNS, TCP when the answer is truncated) or `tcp` only. */
   readonly transport?: DnsTransport;
+  /**
+   * Reach the server over IPv4 (4) or IPv6 (6) only, as dig's -4 / -6; default any. Without a
+   * `server`, the first nameserver of the family in resolv.conf is asked; a `server` of the
+   * other family is an InputError, a resolv.conf without one an OperationalError.
+   */
+  readonly family?: 4 | 6;
 }
 
 /** Options of {@link queryDns}. */
@@ -77,7 +84,10 @@ async function openClient(
   adapter: NetAdapter | undefined,
   options: DnsTransportOptions,
 ): Promise<DnsClient> {
-  const server = await dnsServerFor(pickServer(options), options.resolvConfPath);
+  const { family, resolvConfPath } = options;
+  const server = family
+    ? await dnsServerOfFamily({ server: pickServer(options), family, resolvConfPath })
+    : await dnsServerFor(pickServer(options), resolvConfPath);
   return await DnsClient.open(server, {
     adapter,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,

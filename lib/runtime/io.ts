@@ -73,9 +73,19 @@ function bunIo(): Io {
     stdout: Promise.resolve(),
     stderr: Promise.resolve(),
   };
+  // Bun.write ignores O_APPEND for writes over ~1 KiB (`netdiag … >>log` twice leaves a hole of
+  // NULs): a stream that is a regular file is written with write(2) instead, which appends.
+  const files: Partial<Record<OutStream, boolean>> = {};
+  const fs = () =>
+    (import.meta as unknown as { require(id: string): typeof import("node:fs") }).require("node:fs");
   const enqueue = (stream: OutStream, data: string | Uint8Array) => {
     const dest = stream === "stdout" ? bun.stdout : bun.stderr;
-    queues[stream] = queues[stream].then(() => bun.write(dest, data)).catch(() => {});
+    const fd = stream === "stdout" ? 1 : 2;
+    queues[stream] = queues[stream].then(() => {
+      files[stream] ??= isRegularFile(fs(), fd);
+      if (files[stream]) writeAllSync(fs(), fd, data);
+      else return bun.write(dest, data);
+    }).catch(() => {});
     return queues[stream].then(() => {});
   };
   // deno-lint-ignore no-process-global
@@ -96,4 +106,19 @@ function bunIo(): Io {
       return bunStdin!.stream();
     },
   };
+}
+
+const fileEncoder = new TextEncoder();
+
+function writeAllSync(fs: typeof import("node:fs"), fd: number, data: string | Uint8Array): void {
+  const bytes = typeof data === "string" ? fileEncoder.encode(data) : data;
+  for (let off = 0; off < bytes.length;) off += fs.writeSync(fd, bytes, off);
+}
+
+function isRegularFile(fs: typeof import("node:fs"), fd: number): boolean {
+  try {
+    return fs.fstatSync(fd).isFile();
+  } catch {
+    return false;
+  }
 }

@@ -15,18 +15,28 @@ export interface Dialled {
   readonly peer: TransferAddress;
 }
 
+/** Options of {@link dialReceiver}. */
+export interface DialReceiverOptions {
+  /** Give up on one address after this many milliseconds. */
+  readonly timeoutMs: number;
+  /** Only the host's IPv4 (4) or IPv6 (6) addresses; default both. */
+  readonly family?: 4 | 6;
+}
+
 /**
- * Connects to `target`: a Unix socket, or the host's addresses one after the other, `timeoutMs`
- * per attempt. Throws {@link NegativeError} (exit 1) when every attempt was refused, otherwise
- * {@link OperationalError} (exit 3): timeout, unreachable, a name that does not resolve; the
- * signal's reason once `signal` is aborted.
+ * Connects to `target`: a Unix socket, or the host's addresses (of `options.family` only, when
+ * given) one after the other, `options.timeoutMs` per attempt. Throws {@link NegativeError}
+ * (exit 1) when every attempt was refused, otherwise {@link OperationalError} (exit 3): timeout,
+ * unreachable, a name that does not resolve or has no address of the family; an InputError for
+ * an IP literal of the other family; the signal's reason once `signal` is aborted.
  */
 export async function dialReceiver(
   adapter: NetAdapter,
   target: TransferTarget,
-  timeoutMs: number,
+  options: DialReceiverOptions,
   signal?: AbortSignal,
 ): Promise<Dialled> {
+  const { timeoutMs, family } = options;
   signal?.throwIfAborted();
   if (target.transport === "unix") {
     try {
@@ -42,7 +52,7 @@ export async function dialReceiver(
       throw dialError([{ address: target.path, error }], timeoutMs);
     }
   }
-  const addresses = await lookupHost(target.host);
+  const addresses = await lookupHost(target.host, { family, signal });
   const failures: { address: string; error: unknown }[] = [];
   for (const { address, family } of addresses) {
     try {

@@ -33,6 +33,11 @@ export interface SendOptions {
   readonly connectTimeoutMs?: number;
   /** Give up when the receiver neither takes bytes nor answers for this long; default 30 000. */
   readonly idleTimeoutMs?: number;
+  /**
+   * Only the receiver host's IPv4 (4) or IPv6 (6) addresses; default both. A name without one
+   * is an OperationalError (`no IPv6 address`), an IP literal of the other family an InputError.
+   */
+  readonly family?: 4 | 6;
 }
 
 /** Callbacks for what a send goes through; all optional. */
@@ -119,7 +124,12 @@ export async function sendFiles(
     const first = hasher.result(filesToHashFirst(files.map((f) => f.size)) - 1);
     await untilAborted(first.catch(() => {}), signal);
     connecting = false;
-    dialled = await dialReceiver(adapter, options.target, connectTimeoutMs, signal);
+    dialled = await dialReceiver(
+      adapter,
+      options.target,
+      { timeoutMs: connectTimeoutMs, family: options.family },
+      signal,
+    );
   } catch (error) {
     hasher.stop();
     throw error;

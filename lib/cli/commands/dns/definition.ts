@@ -6,7 +6,7 @@
 import { buildCommand } from "@stricli/core";
 import { RECORD_TYPES } from "../../../core/dns_types.ts";
 import { documented } from "../../documented.ts";
-import { conflictsHelp, type FlagConflict } from "../../flag_conflicts.ts";
+import { conflictsHelp, FAMILY_CONFLICT, type FlagConflict } from "../../flag_conflicts.ts";
 import { LOOKUP_CONFLICTS, type LookupFlags, lookupFlags } from "../lookup_flags.ts";
 import { proposeDnsOperand, proposeFiles } from "../completions/propose.ts";
 
@@ -15,11 +15,14 @@ export interface DnsFlags extends LookupFlags {
   readonly reverse?: string;
   readonly file?: string;
   readonly tcp?: boolean;
+  readonly ipv4?: boolean;
+  readonly ipv6?: boolean;
 }
 
 /** Flags of `dns` that cannot be given together. */
 const CONFLICTS: readonly FlagConflict[] = [
   ...LOOKUP_CONFLICTS,
+  FAMILY_CONFLICT,
   { flags: ["reverse", "file"], reason: "ask for one address or read a file of queries" },
 ];
 
@@ -45,13 +48,23 @@ export const dnsCommand = buildCommand({
         proposeCompletions: proposeFiles,
       },
       tcp: { kind: "boolean", brief: "Ask over TCP instead of UDP", optional: true },
+      ipv4: {
+        kind: "boolean",
+        brief: "Reach the server over IPv4 only, as dig -4 (-4)",
+        optional: true,
+      },
+      ipv6: {
+        kind: "boolean",
+        brief: "Reach the server over IPv6 only, as dig -6 (-6)",
+        optional: true,
+      },
     },
     aliases: { f: "file", j: "json", q: "quiet", t: "tcp", w: "timeout", x: "reverse" },
     positional: {
       kind: "array",
       parameter: {
-        brief: `NAME then record types (${RECORD_TYPES.join(", ")}; default A); NAME - reads ` +
-          "names from stdin",
+        brief: `NAME then its record types (${RECORD_TYPES.join(", ")}; default A), then ` +
+          "more NAMEs with theirs; NAME - reads names from stdin",
         placeholder: "name type",
         parse: String,
         proposeCompletions: proposeDnsOperand,
@@ -67,14 +80,19 @@ export const dnsCommand = buildCommand({
       "apart: NOERROR, NODATA (the name exists, no records of the type), NXDOMAIN, SERVFAIL, " +
       "REFUSED or any other response code by name (BADVERS, YXDOMAIN, RCODE15, …), TIMEOUT, " +
       "MALFORMED (a reply that does not decode). Only replies from the server's address and " +
-      "port, with the query's id and question, are accepted. Many names (NAME -, or -f FILE) " +
-      "are asked concurrently (--concurrency) and printed in input order.\n" +
+      "port, with the query's id and question, are accepted. Several names (NAME TYPE... " +
+      "NAME TYPE..., each NAME with the types after it, as dig reads them; NAME -; -f FILE) " +
+      "are asked concurrently (--concurrency) and printed in input order, one block each. " +
+      "-4 / -6 (--ipv4 / --ipv6) reach the server over that family, as dig's do: the first " +
+      "nameserver of the family in /etc/resolv.conf, or a --server of that family.\n" +
       "Exit codes: 0 every query answered, 1 NXDOMAIN or NODATA, 2 bad input, 3 timeout, " +
       "server failure, refused, unreachable or malformed reply, 130 interrupted.\n" +
       conflictsHelp(CONFLICTS) + "\n\n" +
       "Examples:\n" +
       "  netdiag dns example.com\n" +
       "  netdiag dns example.com MX TXT --server 1.1.1.1\n" +
+      "  netdiag dns example.com example.org AAAA example.net MX --json\n" +
+      "  netdiag dns -6 example.com\n" +
       "  netdiag dns -x 127.0.0.1 --server 127.0.0.1:5353\n" +
       "  netdiag dns -f queries.txt --server 127.0.0.1:5353 --ndjson\n" +
       "  netdiag dns example.com SOA --json",

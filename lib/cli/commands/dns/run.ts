@@ -8,19 +8,25 @@ import { InputError, quote } from "../../../core/errors.ts";
 import { inputLines, textLines } from "../../../core/text_lines.ts";
 import { outputFormat } from "../../../output/format.ts";
 import { dnsView } from "../../../output/views/dns_view.ts";
-import { dnsQuestions, queryDnsBatch } from "../../../resolve/mod.ts";
+import { queryDnsBatch } from "../../../resolve/mod.ts";
 import { readErrorReason, readTextFile } from "../../../runtime/read_text.ts";
 import type { NetdiagContext } from "../../context.ts";
 import { streamBatch } from "../lookup_batch.ts";
+import { groupOperands, operandLines } from "./operands.ts";
 import type { DnsFlags } from "./definition.ts";
 
 /** The queries to ask: lines `NAME [TYPE...]`, and the types of a line that names none. */
 interface QueryInput {
   readonly lines: Iterable<string> | AsyncIterable<string>;
   readonly types: readonly string[];
+  /** Whether several names (or `-`) were given, so the summary line is printed. */
+  readonly several?: boolean;
 }
 
-/** The queries of the command line: `-x ADDR`, `-f FILE`, `NAME -` or `NAME [TYPE...]`. */
+/**
+ * The queries of the command line: `-x ADDR`, `-f FILE`, or `NAME [TYPE...]...` (a NAME `-`
+ * reads names from stdin).
+ */
 async function queryInput(
   context: NetdiagContext,
   flags: DnsFlags,
@@ -42,10 +48,9 @@ async function queryInput(
   if (args.length === 0) {
     throw new InputError("missing name: give NAME [TYPE...], -x ADDR or -f FILE");
   }
-  const [name, ...types] = args;
-  if (name === "-") return { lines: inputLines(context.io.stdin()), types };
-  dnsQuestions(name, types); // bad input on the command line: exit 2 before asking anything
-  return { lines: [name], types };
+  const groups = groupOperands(args);
+  const several = groups.length > 1 || groups[0].name === "-";
+  return { lines: operandLines(context, groups), types: [], several };
 }
 
 /** Runs `netdiag dns NAME [TYPE...]`. */
@@ -56,7 +61,7 @@ export async function dnsCommand(
 ): Promise<void> {
   const format = outputFormat(flags);
   const input = await queryInput(this, flags, args);
-  const single = flags.file === undefined && args[0] !== "-";
+  const single = flags.file === undefined && !input.several;
   await streamBatch(this, {
     format,
     quiet: flags.quiet,
@@ -71,6 +76,7 @@ export async function dnsCommand(
         types: input.types.length ? input.types : undefined,
         server: flags.server,
         transport: flags.tcp ? "tcp" : "udp",
+        family: flags.ipv4 ? 4 : flags.ipv6 ? 6 : undefined,
         timeoutMs: flags.timeout,
         concurrency: flags.concurrency,
         keepResults: false,

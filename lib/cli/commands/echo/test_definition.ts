@@ -5,11 +5,18 @@ import { parseCount } from "../../../core/parse_number.ts";
 import { parseByteSize } from "../../../core/parse_size.ts";
 import { parseUnixPath } from "../../../core/unix_path.ts";
 import { documented } from "../../documented.ts";
-import { conflictsHelp, type FlagConflict, JSON_NDJSON } from "../../flag_conflicts.ts";
-import { tcpFlag } from "../../flags.ts";
+import {
+  conflictsHelp,
+  FAMILY_CONFLICT,
+  type FlagConflict,
+  JSON_NDJSON,
+} from "../../flag_conflicts.ts";
+import { familyFlags, tcpFlag } from "../../flags.ts";
 import { proposeEndpoint, proposeFiles } from "../completions/propose.ts";
 
 const duration = (what: string) => (t: string) => parseDuration(t, { what });
+
+const NO_ADDRESSES = "-4 and -6 choose among a name's addresses; a Unix socket has none";
 
 /** Flags of `echo test` that cannot be given together. */
 const CONFLICTS: readonly FlagConflict[] = [
@@ -17,6 +24,9 @@ const CONFLICTS: readonly FlagConflict[] = [
   { flags: ["unix", "udp"] },
   { flags: ["tcp", "udp"] },
   { flags: ["tcp", "unix"] },
+  FAMILY_CONFLICT,
+  { flags: ["unix", "ipv4"], reason: NO_ADDRESSES },
+  { flags: ["unix", "ipv6"], reason: NO_ADDRESSES },
   { flags: ["stream", "udp"], reason: "streaming needs TCP or Unix" },
   { flags: ["stream", "framed"], reason: "--stream is plain bytes" },
   { flags: ["stream", "interval"], reason: "--stream never pauses" },
@@ -42,6 +52,7 @@ export const echoTestCommand = buildCommand({
         optional: true,
         proposeCompletions: proposeFiles,
       },
+      ...familyFlags,
       count: {
         kind: "parsed",
         parse: (t: string) => parseCount(t, "count"),
@@ -121,13 +132,16 @@ export const echoTestCommand = buildCommand({
       "as socat or ncat in plain mode) and verifies every echoed byte. Ping-pong mode sends one " +
       "message at a time per connection and reports round-trip times (min, mean, p50, p90, p99, " +
       "max, stddev), messages/s and MB/s; --stream writes while reading back. UDP payloads carry " +
-      "a sequence number (8 bytes) and report loss, duplicates and reordering.\n" +
+      "a sequence number (8 bytes) and report loss, duplicates and reordering. A host name " +
+      "goes to the system resolver; -4 / -6 (--ipv4 / --ipv6) test its first address of " +
+      "that family.\n" +
       "Exit codes: 0 all echoes verified, 1 an echo differed (the message and first differing " +
       "offset are named) or no UDP reply at all, 2 bad input, 3 connect failure, timeout or " +
       "reset, 130 interrupted (the report still printed).\n" + conflictsHelp(CONFLICTS) + "\n\n" +
       "Examples:\n" +
       "  netdiag echo test 127.0.0.1:7007\n" +
       "  netdiag echo test localhost 7007 -w 2s\n" +
+      "  netdiag echo test -6 localhost:7007\n" +
       "  netdiag echo test 7007 --count 10000 --size 1k --connections 8\n" +
       "  netdiag echo test 7007 --udp --count 1000 --interval 1ms --json\n" +
       "  netdiag echo test 7007 --stream --total 1G\n" +

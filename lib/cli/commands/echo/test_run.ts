@@ -21,6 +21,8 @@ export interface EchoTestFlags {
   readonly tcp?: boolean;
   readonly udp?: boolean;
   readonly unix?: string;
+  readonly ipv4?: boolean;
+  readonly ipv6?: boolean;
   readonly count?: number;
   readonly size?: number;
   readonly duration?: number;
@@ -78,6 +80,7 @@ export async function echoTestCommand(
 function testOptions(flags: EchoTestFlags, target: EchoTarget): EchoTestOptions {
   return {
     target,
+    family: flags.ipv4 ? 4 : flags.ipv6 ? 6 : undefined,
     framed: flags.framed,
     stream: flags.stream,
     count: flags.count,
@@ -97,8 +100,9 @@ function resolveTarget(flags: EchoTestFlags, operands: readonly string[]): EchoT
     const hostname = target.host ?? "127.0.0.1";
     return { transport: flags.udp ? "udp" : "tcp", hostname, port: target.port };
   }
-  if (flags.udp) {
-    throw new InputError(`"--udp" does not apply to the Unix socket ${quote(target.path)}`);
+  const other = flags.udp ? "--udp" : flags.ipv4 ? "--ipv4" : flags.ipv6 ? "--ipv6" : undefined;
+  if (other) {
+    throw new InputError(`${quote(other)} does not apply to the Unix socket ${quote(target.path)}`);
   }
   return { transport: "unix", path: target.path };
 }

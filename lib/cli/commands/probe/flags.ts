@@ -6,8 +6,8 @@
 import { parseDuration } from "../../../core/parse_duration.ts";
 import { parseCount } from "../../../core/parse_number.ts";
 import { parsePortList, type PortToken } from "../../../core/port_list.ts";
-import { type FlagConflict, JSON_NDJSON } from "../../flag_conflicts.ts";
-import { streamFlags } from "../../flags.ts";
+import { FAMILY_CONFLICT, type FlagConflict, JSON_NDJSON } from "../../flag_conflicts.ts";
+import { familyFlags, streamFlags } from "../../flags.ts";
 import { proposePortList } from "../completions/propose.ts";
 import { parsePayload, parseRetries } from "./parsers.ts";
 
@@ -17,6 +17,8 @@ export { parsePayload, parseRetries };
 export interface ProbeFlags {
   readonly ports?: PortToken[];
   readonly udp?: boolean;
+  readonly ipv4?: boolean;
+  readonly ipv6?: boolean;
   readonly payload?: Uint8Array;
   readonly timeout: number;
   readonly retries: number;
@@ -37,6 +39,7 @@ export interface ProbeFlags {
 /** Flags of `probe` that cannot be given together. */
 export const PROBE_CONFLICTS: readonly FlagConflict[] = [
   JSON_NDJSON,
+  FAMILY_CONFLICT,
   { flags: ["quiet", "json", "ndjson"], reason: "--quiet prints nothing" },
   { flags: ["open", "all"], reason: "--open shows open endpoints only" },
 ];
@@ -55,6 +58,7 @@ export const probeFlags = {
     proposeCompletions: proposePortList,
   },
   udp: { kind: "boolean", brief: "Probe UDP: send a datagram, wait for a reply", optional: true },
+  ...familyFlags,
   payload: {
     kind: "parsed",
     parse: parsePayload,

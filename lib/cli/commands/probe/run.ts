@@ -77,6 +77,7 @@ function engineOptions(flags: ProbeFlags, targets: readonly string[]): ProbeOpti
     targets,
     ports: flags.ports,
     protocol: flags.udp ? "udp" : "tcp",
+    family: flags.ipv4 ? 4 : flags.ipv6 ? 6 : undefined,
     payload: flags.payload,
     timeoutMs: flags.timeout,
     retries: flags.retries,

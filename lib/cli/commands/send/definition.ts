@@ -6,8 +6,8 @@
 import { buildCommand } from "@stricli/core";
 import { parseDuration } from "../../../core/parse_duration.ts";
 import { documented } from "../../documented.ts";
-import { conflictsHelp, JSON_NDJSON } from "../../flag_conflicts.ts";
-import { quietSummaryFlag, streamFlags } from "../../flags.ts";
+import { conflictsHelp, FAMILY_CONFLICT, JSON_NDJSON } from "../../flag_conflicts.ts";
+import { familyFlags, quietSummaryFlag, streamFlags } from "../../flags.ts";
 import { proposeSendOperand } from "../completions/propose.ts";
 
 /** The flags of `netdiag send`. */
@@ -18,9 +18,11 @@ export interface SendFlags {
   readonly idleTimeout: number;
   readonly progress?: boolean;
   readonly quiet?: boolean;
+  readonly ipv4?: boolean;
+  readonly ipv6?: boolean;
 }
 
-const CONFLICTS = [JSON_NDJSON];
+const CONFLICTS = [JSON_NDJSON, FAMILY_CONFLICT];
 
 /** `netdiag send FILE... TARGET`: verified file transfer to `netdiag receive`. */
 export const sendCommand = buildCommand({
@@ -46,6 +48,7 @@ export const sendCommand = buildCommand({
         optional: true,
       },
       ...quietSummaryFlag,
+      ...familyFlags,
     },
     aliases: { j: "json", q: "quiet", w: "timeout" },
     positional: {
@@ -68,7 +71,8 @@ export const sendCommand = buildCommand({
       "after its size and SHA-256 match, and answers each file; send exits 0 only when every " +
       "file was verified on the other side. Only the file's last path component is sent as its " +
       "name. TARGET is HOST:PORT, [IPv6]:PORT, a bare PORT (127.0.0.1) or a Unix socket path " +
-      "(anything with a /). Prints one line per file and the rate at the end (--json, --ndjson: " +
+      "(anything with a /); a name's addresses are tried in order (-4 / -6 keep one family). " +
+      "Prints one line per file and the rate at the end (--json, --ndjson: " +
       "the result document, see docs/commands/send.md).\n" +
       "Files are hashed ahead of the stream (enough of them before connecting), so each " +
       "header is ready when the previous file ends; a file that cannot be read to its end " +
@@ -80,6 +84,7 @@ export const sendCommand = buildCommand({
       "Examples:\n" +
       "  netdiag send report.pdf data.bin 127.0.0.1:9009\n" +
       "  netdiag send backup.tar 9009 --json\n" +
+      "  netdiag send -6 notes.txt localhost:9009\n" +
       "  netdiag send image.iso ./recv.sock",
   },
 });

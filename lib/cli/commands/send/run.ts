@@ -3,7 +3,7 @@
  * result stream, its result → the document (lib/output/document_emit.ts).
  * @module
  */
-import { quote } from "../../../core/errors.ts";
+import { InputError, quote } from "../../../core/errors.ts";
 import { parseEndpoint } from "../../../core/endpoint.ts";
 import type { SendSummary, SentFile, TransferTarget } from "../../../core/transfer.ts";
 import { netAdapter } from "../../../net/mod.ts";
@@ -23,6 +23,12 @@ export async function sendCommand(
 ): Promise<void> {
   const format = outputFormat(flags);
   const target = sendTarget(args[args.length - 1]);
+  const family = flags.ipv4 ? 4 : flags.ipv6 ? 6 : undefined;
+  if (family && target.transport === "unix") {
+    throw new InputError(
+      `"--ipv${family}" does not apply to the Unix socket ${quote(target.path)}`,
+    );
+  }
   const adapter = await netAdapter();
   const quiet = flags.quiet === true && format === "human";
   const showProgress = !quiet && (flags.progress ?? this.io.isTerminal("stderr"));
@@ -35,6 +41,7 @@ export async function sendCommand(
       target,
       connectTimeoutMs: flags.timeout,
       idleTimeoutMs: flags.idleTimeout,
+      family,
     }, {
       onHashing: (name) => progress.hashing(name),
       onProgress: (name, sent, size) => progress.draw(name, sent, size),
