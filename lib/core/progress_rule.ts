@@ -6,6 +6,7 @@
  * file. Pure: the caller reads the clock and passes it in.
  * @module
  */
+import { formatDurationSetting } from "./duration_setting.ts";
 
 /** The bounds a sender must keep. */
 export interface ProgressLimits {
@@ -146,23 +147,6 @@ export function progressCheckEveryMs(limits: ProgressLimits): number {
 }
 
 /**
- * A limit in milliseconds as a user would type it back: `150ms`, `2s`, `1.5s`, `5m` (the same
- * text as lib/output/units.ts's `formatDurationSetting`; the wire answers of `receive` and the
- * messages of `send` are made here, below the output layer).
- *
- * @example
- * ```ts
- * import { formatLimit } from "./progress_rule.ts";
- * formatLimit(30_000); // "30s"
- * ```
- */
-export function formatLimit(ms: number): string {
-  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms >= 1000 && ms % 1 === 0) return `${Number((ms / 1000).toFixed(3))}s`;
-  return `${Number(ms.toFixed(3))}ms`;
-}
-
-/**
  * Why a sender was cut, as its answer and the report say it: `too slow: no complete file header
  * within 10s of connecting`, `idle for 30s`, `too slow: 312 B/s over the last 10s, at least
  * 1024 B/s needed`.
@@ -176,12 +160,12 @@ export function formatLimit(ms: number): string {
 export function describeStall(stall: Stall): string {
   switch (stall.kind) {
     case "header":
-      return `too slow: no complete file header within ${formatLimit(stall.limitMs)} ` +
+      return `too slow: no complete file header within ${formatDurationSetting(stall.limitMs)} ` +
         `of ${stall.afterFile ? "the previous file" : "connecting"}`;
     case "idle":
-      return `idle for ${formatLimit(stall.limitMs)}`;
+      return `idle for ${formatDurationSetting(stall.limitMs)}`;
     case "slow":
       return `too slow: ${Math.floor(stall.bytesPerSecond)} B/s over the last ` +
-        `${formatLimit(stall.windowMs)}, at least ${stall.minBytesPerSecond} B/s needed`;
+        `${formatDurationSetting(stall.windowMs)}, at least ${stall.minBytesPerSecond} B/s needed`;
   }
 }

@@ -58,20 +58,8 @@ export function formatDuration(ms: number): string {
   return `${minutes} min ${Math.round((ms - minutes * 60_000) / 1000)} s`;
 }
 
-/**
- * A duration setting as a user would type it back: `150ms`, `2s`, `1.5s`, `5m`.
- *
- * @example
- * ```ts
- * import { formatDurationSetting } from "./units.ts";
- * formatDurationSetting(30_000); // "30s"
- * ```
- */
-export function formatDurationSetting(ms: number): string {
-  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms >= 1000 && ms % 1 === 0) return `${Number((ms / 1000).toFixed(3))}s`;
-  return `${Number(ms.toFixed(3))}ms`;
-}
+/** A duration setting as a user would type it back: `150ms`, `2s`, `1.5s`, `5m`. */
+export { formatDurationSetting } from "../core/duration_setting.ts";
 
 function threeDigits(value: number): string {
   const abs = Math.abs(value);

@@ -14,7 +14,7 @@ import {
   type NetAdapter,
   NetError,
 } from "../net/types.ts";
-import { type RelayAddress, relayAddress } from "./address.ts";
+import { type RelayAddress, relayAddress } from "../net/peer_address.ts";
 import { MAX_DATAGRAM } from "./datagram.ts";
 import type { InputSource, Sink } from "./io.ts";
 import { relay } from "./relay.ts";

@@ -17,8 +17,8 @@
  * ```
  * @module
  */
-export type { IpAddress, RelayAddress, UnixAddress } from "./address.ts";
-export { relayAddress } from "./address.ts";
+export type { IpAddress, RelayAddress, UnixAddress } from "../net/peer_address.ts";
+export { relayAddress } from "../net/peer_address.ts";
 export {
   type DatagramDialled,
   dial,
@@ -30,7 +30,7 @@ export {
   type DialOptions,
   type HostTarget,
   type UnixTarget,
-} from "./dial.ts";
+} from "../net/dial.ts";
 export { type DatagramRelayOptions, MAX_DATAGRAM, relayDatagrams } from "./datagram.ts";
 export {
   bytesSource,

@@ -4,7 +4,7 @@
  * @module
  */
 import { encodeFrameHead, FrameDecoder } from "../core/framing.ts";
-import { formatLimit } from "../core/progress_rule.ts";
+import { formatDurationSetting } from "../core/duration_setting.ts";
 import { type Ack, fileFrameHeader, type FileHeader, parseAck } from "../core/transfer.ts";
 import { type Connection, NetError } from "../net/types.ts";
 
@@ -112,7 +112,7 @@ export class SendSession {
   #touch(): void {
     clearTimeout(this.#timer);
     this.#timer = setTimeout(
-      () => this.fail(`no progress for ${formatLimit(this.#idleMs)}: giving up`),
+      () => this.fail(`no progress for ${formatDurationSetting(this.#idleMs)}: giving up`),
       this.#idleMs,
     );
   }

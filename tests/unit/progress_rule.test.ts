@@ -3,7 +3,6 @@ import assert from "node:assert/strict";
 import {
   DEFAULT_PROGRESS_LIMITS,
   describeStall,
-  formatLimit,
   progressCheckEveryMs,
   type ProgressLimits,
   ProgressRule,
@@ -140,12 +139,4 @@ test("describeStall() says which bound a cut sender missed, with the limits as s
     }),
     "too slow: 312 B/s over the last 10s, at least 1024 B/s needed",
   );
-});
-
-test("formatLimit() writes a limit as it would be typed, like formatDurationSetting()", () => {
-  assert.equal(formatLimit(150), "150ms");
-  assert.equal(formatLimit(2000), "2s");
-  assert.equal(formatLimit(1500), "1.5s");
-  assert.equal(formatLimit(300_000), "5m");
-  assert.equal(formatLimit(90_000), "90s");
 });

@@ -21,7 +21,7 @@ import {
 import type { NetdiagContext } from "../../context.ts";
 import { type Interrupt, interruptedError, interruptible } from "../../interrupt.ts";
 import type { ConnectFlags } from "./definition.ts";
-import { attemptLine, dialFailure } from "./dial_text.ts";
+import { attemptLine } from "./dial_text.ts";
 import { commandError, finish, streamFailure, udpFailure } from "./outcome.ts";
 import { closingLine, dialledLabel, formatRelayAddress, peerLabel, trafficText } from "./report.ts";
 import { connectParts } from "./record.ts";
@@ -85,7 +85,7 @@ async function connectAndRelay(
   const dialled = await dial(adapter, options, {
     onAttemptFailed: (failure) => say(attemptLine(failure, timeoutMs)),
   }, stop.signal).catch((error) => {
-    throw stopped(dialFailure(error));
+    throw stopped(error);
   });
   say(`connected to ${dialledLabel(dialled)} in ${formatDuration(dialled.connectMs)}`);
   const idleTimeoutMs = flags.idleTimeout ?? TCP_IDLE_DEFAULT_MS;

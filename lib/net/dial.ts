@@ -5,9 +5,10 @@
  * associated with the name's first address.
  * @module
  */
+import { formatDurationSetting } from "../core/duration_setting.ts";
 import { NetdiagError, quote } from "../core/errors.ts";
 import { ExitCode } from "../core/exit_code.ts";
-import { lookupHost } from "../net/host_lookup.ts";
+import { lookupHost } from "./host_lookup.ts";
 import {
   type Connection,
   type DatagramSocket,
@@ -15,8 +16,8 @@ import {
   type NetAdapter,
   NetError,
   type NetErrorCode,
-} from "../net/types.ts";
-import { type IpAddress, type RelayAddress, relayAddress } from "./address.ts";
+} from "./types.ts";
+import { type IpAddress, type RelayAddress, relayAddress } from "./peer_address.ts";
 
 /** A host (name or IP literal, `[::1]` accepted) and port; `family` keeps one address family. */
 export interface HostTarget {
@@ -89,8 +90,8 @@ export class DialError extends NetdiagError {
     const last = failures[failures.length - 1];
     const message = host !== undefined && failures.length > 1
       ? `cannot connect to ${quote(`${host.host} port ${host.port}`)}: ` +
-        failures.map((f) => `${where(f)} ${reasonOf(f)}`).join(", ")
-      : `cannot connect to ${quote(where(last))}: ${reasonOf(last)}`;
+        failures.map((f) => `${where(f)} ${reasonOf(f, timeoutMs)}`).join(", ")
+      : `cannot connect to ${quote(where(last))}: ${reasonOf(last, timeoutMs)}`;
     super(message, refused ? ExitCode.Negative : ExitCode.Failure, { cause: last.error });
     this.name = "DialError";
     this.failures = failures;
@@ -226,9 +227,19 @@ function codeOf(error: unknown): NetErrorCode {
   return error instanceof NetError ? error.code : "UNKNOWN";
 }
 
-/** The short reason of a failure: the NetError's own ending ("refused"), or the error's text. */
-function reasonOf(failure: DialFailure): string {
-  const { error } = failure;
-  if (error instanceof NetError) return error.message.slice(error.message.lastIndexOf(": ") + 2);
+/**
+ * The short reason of a failed attempt: `timed out after 2s`, else the NetError's own ending
+ * (`refused`), or the error's text.
+ */
+export function attemptReason(error: unknown, timeoutMs: number): string {
+  if (error instanceof NetError) {
+    return error.code === "ETIMEDOUT"
+      ? `timed out after ${formatDurationSetting(timeoutMs)}`
+      : error.message.slice(error.message.lastIndexOf(": ") + 2);
+  }
   return String(error);
+}
+
+function reasonOf(failure: DialFailure, timeoutMs: number): string {
+  return attemptReason(failure.error, timeoutMs);
 }

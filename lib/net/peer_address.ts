@@ -1,10 +1,10 @@
 /**
- * Addresses in the relay's results, in the shared vocabulary of netdiag's documents: an IP
- * endpoint as `address` (text, as inet_ntop writes it) + `port` + `family`, a Unix socket as
- * `path`.
+ * A peer's address in the shared vocabulary of netdiag's documents: an IP endpoint as `address`
+ * (text, as inet_ntop writes it) + `port` + `family`, a Unix socket as `path`. The dialer's,
+ * the relay's and the transfer's results all use it.
  * @module
  */
-import type { Endpoint, SocketAddress } from "../net/types.ts";
+import type { Endpoint, SocketAddress } from "./types.ts";
 
 /** An IP endpoint: `address` as inet_ntop writes it, `port`, `family`. */
 export interface IpAddress {
