@@ -71,6 +71,7 @@ export async function check(
       signal,
     );
     hops.push(hop);
+    if (response) hooks.onResponse?.(hopIndex, response);
     if (everyAddress) allAddrs = everyAddress;
     failure = fail;
     lastResponse = response;
@@ -313,6 +314,7 @@ async function runHop(
         alpn: options.alpn ?? (target.scheme === "tcp" ? [] : ["http/1.1"]),
         ...(options.ca ? { ca: options.ca } : {}),
         insecure: options.insecure,
+        ...(options.tlsMinVersion ? { minVersion: options.tlsMinVersion } : {}),
         timeoutMs,
         signal,
       });
@@ -477,6 +479,7 @@ async function runHop(
             ? hostHeader(target.host)
             : `${hostHeader(target.host)}:${target.port}`,
           headers: options.headers,
+          ...(options.body !== undefined ? { body: new TextEncoder().encode(options.body) } : {}),
         }, options.maxBodyBytes ?? 1024 * 1024),
         timeoutMs,
         () => stream.close(),

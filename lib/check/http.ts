@@ -20,6 +20,8 @@ export interface HttpRequest {
   readonly host: string;
   /** Extra headers, `Name: value`. */
   readonly headers?: readonly string[];
+  /** A body, sent with a Content-Length unless the headers give one. */
+  readonly body?: Uint8Array;
 }
 
 /** A response, as read. */
@@ -62,6 +64,7 @@ export function formatRequest(req: HttpRequest): Uint8Array {
   if (!given.has("host")) lines.push(`Host: ${req.host}`);
   if (!given.has("user-agent")) lines.push("User-Agent: netdiag-check");
   if (!given.has("accept")) lines.push("Accept: */*");
+  if (req.body && !given.has("content-length")) lines.push(`Content-Length: ${req.body.length}`);
   lines.push("Connection: close");
   for (const h of req.headers ?? []) {
     if (/[\r\n]/.test(h) || !h.includes(":")) {
@@ -69,7 +72,12 @@ export function formatRequest(req: HttpRequest): Uint8Array {
     }
     lines.push(h);
   }
-  return enc.encode(lines.join("\r\n") + "\r\n\r\n");
+  const head = enc.encode(lines.join("\r\n") + "\r\n\r\n");
+  if (!req.body?.length) return head;
+  const out = new Uint8Array(head.length + req.body.length);
+  out.set(head);
+  out.set(req.body, head.length);
+  return out;
 }
 
 /** Reads the stream with a small look-ahead buffer. */

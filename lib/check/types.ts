@@ -4,6 +4,7 @@
  */
 import type { LookupSource, SourceChoice } from "../resolve/mod.ts";
 import type { TlsHandshake } from "../net/tls.ts";
+import type { HttpResponse } from "./http.ts";
 
 /**
  * Why a check failed, by stage. Negative answers (exit 1): `dns_nxdomain`, `dns_no_data`,
@@ -135,6 +136,10 @@ export interface CheckOptions {
   readonly expectBody?: RegExp;
   /** Time limits. */
   readonly slo?: Slo;
+  /** A request body (sent with a Content-Length); default none. */
+  readonly body?: string;
+  /** The lowest TLS version offered; default the runtime's. */
+  readonly tlsMinVersion?: "TLSv1" | "TLSv1.1" | "TLSv1.2" | "TLSv1.3";
 }
 
 /** The resolve stage. */
@@ -265,4 +270,6 @@ export interface CheckResult {
 export interface CheckHooks {
   /** A stage of a hop has ended. */
   onStage?(hop: number, stage: CheckStage, result: unknown): void;
+  /** A hop's HTTP response has been read: every header and the body kept. */
+  onResponse?(hop: number, response: HttpResponse): void;
 }

@@ -24,6 +24,8 @@ export interface TlsConnectOptions {
   readonly ca?: string | readonly string[];
   /** Only recorded: verification is reported either way, never enforced here. */
   readonly insecure?: boolean;
+  /** The lowest TLS version offered (`TLSv1.2`, …); default the runtime's. */
+  readonly minVersion?: "TLSv1" | "TLSv1.1" | "TLSv1.2" | "TLSv1.3";
   /** Give up on TCP + handshake after this many milliseconds (`ETIMEDOUT`); default 10 000. */
   readonly timeoutMs?: number;
   /** Cancel: rejects with `ABORTED` and closes the socket. */
@@ -169,9 +171,13 @@ export function openTls(options: TlsConnectOptions): TlsAttempt {
         ...(options.ca
           ? { ca: typeof options.ca === "string" ? [options.ca] : [...options.ca] }
           : {}),
+        ...(options.minVersion ? { minVersion: options.minVersion } : {}),
         rejectUnauthorized: false,
         checkServerIdentity: () => undefined,
       });
+      // As curl does (TCP_NODELAY): without it, Nagle holds a request written while the
+      // handshake's last flight is unacknowledged until the peer's delayed ACK (~40 ms).
+      socket.setNoDelay(true);
     } catch (error) {
       return fail(error);
     }
@@ -502,4 +508,18 @@ function wrap(
       s.destroy();
     },
   };
+}
+
+/**
+ * A {@link TlsConnection} from a TLS socket whose handshake is done over a stream of the caller's
+ * (STARTTLS): the same handshake facts and byte stream as {@link openTls} gives.
+ */
+export function describeTlsSocket(
+  s: tls.TLSSocket,
+  servername: string,
+  insecure: boolean,
+  tlsMs: number,
+): TlsConnection {
+  const handshake = describeHandshake(s, servername, servername, [], insecure);
+  return wrap(s, streamReader(s, servername), handshake, 0, tlsMs, servername);
 }

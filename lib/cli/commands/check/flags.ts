@@ -22,6 +22,9 @@ const duration = (what: string, minMs = 1) => (t: string) => parseDuration(t, { 
 export interface TargetFlags {
   readonly tls?: boolean;
   readonly resolve?: readonly string[];
+  readonly source?: "system" | "hosts" | "dns";
+  readonly server?: string;
+  readonly hostsFile?: string;
   readonly ipv4?: boolean;
   readonly ipv6?: boolean;
   readonly servername?: string;

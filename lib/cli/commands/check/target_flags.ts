@@ -5,6 +5,7 @@
  */
 import { parseDuration } from "../../../core/parse_duration.ts";
 import { parseResolveEntry } from "../../../check/target.ts";
+import { parseDnsServer } from "../../../core/dns_server.ts";
 import { parseHeader, parseMethod } from "./parsers.ts";
 
 const duration = (what: string, minMs = 1) => (t: string) => parseDuration(t, { what, minMs });
@@ -22,6 +23,27 @@ export const targetFlags = {
     brief: "Use ADDR for HOST:PORT instead of resolving it, as curl --resolve (repeatable)",
     placeholder: "host:port:addr[,addr]",
     variadic: true,
+    optional: true,
+  },
+  source: {
+    kind: "enum",
+    values: ["system", "hosts", "dns"],
+    brief: "Where to resolve: system (getaddrinfo), hosts (the hosts file), dns (a DNS server, " +
+      "following CNAMEs); default system, or dns with --server",
+    optional: true,
+  },
+  server: {
+    kind: "parsed",
+    parse: (t: string) => (parseDnsServer(t), t),
+    brief: "DNS server to ask, IP[:PORT] or [IPv6]:PORT (implies --source dns)",
+    placeholder: "host[:port]",
+    optional: true,
+  },
+  hostsFile: {
+    kind: "parsed",
+    parse: String,
+    brief: "Hosts file to read with --source hosts (default /etc/hosts)",
+    placeholder: "path",
     optional: true,
   },
   ipv4: { kind: "boolean", brief: "Use only IPv4 addresses (-4)", optional: true },
