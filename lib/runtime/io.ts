@@ -73,17 +73,20 @@ function bunIo(): Io {
     stdout: Promise.resolve(),
     stderr: Promise.resolve(),
   };
-  // Bun.write ignores O_APPEND for writes over ~1 KiB (`netdiag … >>log` twice leaves a hole of
-  // NULs): a stream that is a regular file is written with write(2) instead, which appends.
+  // Bun.write ignores O_APPEND for writes over 1 KiB (`netdiag … >>log` twice leaves a hole of
+  // NULs): such writes to a stream that is a regular file go through write(2), which appends.
+  // Small writes (all that `netdiag htons` makes) keep Bun.write: node:fs costs start-up.
   const files: Partial<Record<OutStream, boolean>> = {};
   const fs = () =>
-    (import.meta as unknown as { require(id: string): typeof import("node:fs") }).require("node:fs");
+    (import.meta as unknown as { require(id: string): typeof import("node:fs") }).require(
+      "node:fs",
+    );
   const enqueue = (stream: OutStream, data: string | Uint8Array) => {
     const dest = stream === "stdout" ? bun.stdout : bun.stderr;
     const fd = stream === "stdout" ? 1 : 2;
     queues[stream] = queues[stream].then(() => {
-      files[stream] ??= isRegularFile(fs(), fd);
-      if (files[stream]) writeAllSync(fs(), fd, data);
+      if (data.length > SMALL_WRITE) files[stream] ??= isRegularFile(fs(), fd);
+      if (data.length > SMALL_WRITE && files[stream]) writeAllSync(fs(), fd, data);
       else return bun.write(dest, data);
     }).catch(() => {});
     return queues[stream].then(() => {});
@@ -107,6 +110,9 @@ function bunIo(): Io {
     },
   };
 }
+
+/** Bun.write appends correctly up to 1024 bytes; a string of 341 UTF-16 units is at most 1023. */
+const SMALL_WRITE = 340;
 
 const fileEncoder = new TextEncoder();
 
