@@ -1,3 +1,4 @@
+import { BunOut } from "./bun_out.ts";
 import { bunGlobal, runtimeName } from "./runtime.ts";
 
 /** A standard stream netdiag writes to. */
@@ -69,35 +70,17 @@ function bunIo(): Io {
     return isatty(fd);
   };
   const bun = bunGlobal()!;
-  const queues: Record<OutStream, Promise<unknown>> = {
-    stdout: Promise.resolve(),
-    stderr: Promise.resolve(),
-  };
-  // Bun.write ignores O_APPEND for writes over 1 KiB (`netdiag … >>log` twice leaves a hole of
-  // NULs): such writes to a stream that is a regular file go through write(2), which appends.
-  // Small writes (all that `netdiag htons` makes) keep Bun.write: node:fs costs start-up.
-  const files: Partial<Record<OutStream, boolean>> = {};
-  const fs = () =>
-    (import.meta as unknown as { require(id: string): typeof import("node:fs") }).require(
-      "node:fs",
-    );
-  const enqueue = (stream: OutStream, data: string | Uint8Array) => {
-    const dest = stream === "stdout" ? bun.stdout : bun.stderr;
-    const fd = stream === "stdout" ? 1 : 2;
-    queues[stream] = queues[stream].then(() => {
-      if (data.length > SMALL_WRITE) files[stream] ??= isRegularFile(fs(), fd);
-      if (data.length > SMALL_WRITE && files[stream]) writeAllSync(fs(), fd, data);
-      else return bun.write(dest, data);
-    }).catch(() => {});
-    return queues[stream].then(() => {});
+  const out: Record<OutStream, BunOut> = {
+    stdout: new BunOut(bun, bun.stdout, 1),
+    stderr: new BunOut(bun, bun.stderr, 2),
   };
   // deno-lint-ignore no-process-global
   const proc = globalThis.process;
   return {
-    write: (stream, text) => void enqueue(stream, text),
-    writeBytes: (stream, bytes) => enqueue(stream, bytes),
+    write: (stream, text) => void out[stream].write(text),
+    writeBytes: (stream, bytes) => out[stream].write(bytes),
     flush: async () => {
-      await Promise.all([queues.stdout, queues.stderr]);
+      await Promise.all([out.stdout.flush(), out.stderr.flush()]);
     },
     // isatty, not process.stdout.isTTY: touching process.stdout costs Bun ~10 ms of start-up.
     isTerminal: (s) => terminal(s === "stdin" ? 0 : s === "stdout" ? 1 : 2),
@@ -109,22 +92,4 @@ function bunIo(): Io {
       return bunStdin!.stream();
     },
   };
-}
-
-/** Bun.write appends correctly up to 1024 bytes; a string of 341 UTF-16 units is at most 1023. */
-const SMALL_WRITE = 340;
-
-const fileEncoder = new TextEncoder();
-
-function writeAllSync(fs: typeof import("node:fs"), fd: number, data: string | Uint8Array): void {
-  const bytes = typeof data === "string" ? fileEncoder.encode(data) : data;
-  for (let off = 0; off < bytes.length;) off += fs.writeSync(fd, bytes, off);
-}
-
-function isRegularFile(fs: typeof import("node:fs"), fd: number): boolean {
-  try {
-    return fs.fstatSync(fd).isFile();
-  } catch {
-    return false;
-  }
 }
