@@ -1,7 +1,9 @@
 /**
  * A DNS stub client over netdiag's socket adapter: DNS messages (lib/core/dns_message.ts) sent
  * over UDP (one socket per server, retransmitted twice), retried over TCP when the answer is
- * truncated. It sees the server's real response code, so NXDOMAIN, NODATA, SERVFAIL, REFUSED and
+ * truncated. A batch shares everything per client: one socket, one receive loop that matches each
+ * reply to its query by id and question, and one deadline sweep (lib/net/deadline_sweep.ts) for
+ * every query's retransmissions and timeout, so a query costs no timer and no socket of its own. It sees the server's real response code, so NXDOMAIN, NODATA, SERVFAIL, REFUSED and
  * a timeout stay apart on every runtime, and it asks the server every question (no local answers
  * for 127.x or *.localhost).
  *
@@ -41,6 +43,7 @@ import {
 import { parseIpLiteral, sameName } from "../core/dns_name.ts";
 import { quote } from "../core/errors.ts";
 import { netAdapter } from "./adapter.ts";
+import { DeadlineSweep, type Expiring } from "./deadline_sweep.ts";
 import {
   type Connection,
   type DatagramSocket,
@@ -58,21 +61,30 @@ export interface DnsClientOptions {
   readonly tcp?: boolean;
   /** The socket adapter; default the runtime's. */
   readonly adapter?: NetAdapter;
+  /**
+   * Aborting it ends every query of the client at once as ERROR ("aborted"), as a query's own
+   * signal does; a batch passes one signal here instead of one per query. Default none.
+   */
+  readonly signal?: AbortSignal;
 }
 
-interface Pending {
-  /** The question as the query carries it, to match replies on. */
-  readonly question: DnsQuestion;
+/**
+ * A UDP query waiting for its reply. It sits in the client's deadline sweep until its next
+ * retransmission (two, at a third and two thirds of the time limit), then until its deadline.
+ */
+interface Pending extends Expiring {
+  readonly id: number;
+  /** The query as sent (its id set). */
   readonly message: Uint8Array;
-  readonly deadline: number;
-  /** When to send again (two retransmissions, at a third and two thirds of the time limit). */
-  nextSend: number;
+  /** Where its question section ends in `message` (it starts at octet 12). */
+  readonly questionEnd: number;
+  /** The query's time limit (`performance.now()` time). */
+  readonly limit: number;
+  /** When the sweep next wakes it: the next retransmission, or the limit. */
+  deadline: number;
   readonly interval: number;
   readonly done: (response: DnsMessage | Error) => void;
 }
-
-/** How often the pending queries are checked for retransmission and timeout. */
-const TICK_MS = 20;
 
 function flagsOf(m: DnsMessage): DnsHeaderFlags {
   const f = m.flags;
@@ -102,6 +114,36 @@ class MalformedReplyError extends Error {
 /** The question of a query this client encoded. */
 const questionOf = (query: Uint8Array): DnsQuestion => decodeHead(query).questions[0];
 
+/** Where the question section of a query this client encoded ends (one uncompressed name). */
+function questionEndOf(query: Uint8Array): number {
+  let off = 12;
+  while (query[off] !== 0) off += query[off] + 1;
+  return off + 5; // the root label, type and class
+}
+
+/**
+ * Whether `data` carries the header and question of a reply to `p` octet for octet, the name's
+ * ASCII letters in any case: the cheap test a reply to a query this client sent nearly always
+ * passes. A reply that fails it may still match (another spelling of the same question), so the
+ * caller then decodes its head and asks {@link replyMatches}; one that passes matches for sure.
+ */
+function sameQuestionOctets(data: Uint8Array, p: Pending): boolean {
+  const q = p.message;
+  // response bit set, opcode QUERY, exactly one question
+  if (data.length < p.questionEnd || !(data[2] & 0x80) || (data[2] & 0x78) !== 0) return false;
+  if (data[4] !== 0 || data[5] !== 1) return false;
+  const nameEnd = p.questionEnd - 4;
+  for (let i = 12; i < p.questionEnd; i++) {
+    const a = data[i], b = q[i];
+    if (a === b) continue;
+    // letters of the name only: a label's length octet (<= 63) is never a letter
+    if (i >= nameEnd || (a | 0x20) !== (b | 0x20) || (a | 0x20) < 0x61 || (a | 0x20) > 0x7a) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /**
  * Whether `head` answers the query with `id` and `question`: the id, the response bit, opcode
  * QUERY and the same question (name in any letter case); or a FORMERR without a question.
@@ -117,6 +159,7 @@ export function replyMatches(head: DnsHead, id: number, question: DnsQuestion): 
 /** Whether a datagram came from `server` (its address, IPv4-mapped or not, and its port). */
 function fromServer(from: Endpoint, server: Endpoint): boolean {
   if (from.port !== server.port) return false;
+  if (from.hostname === server.hostname) return true;
   const key = (host: string) => {
     const ip = parseIpLiteral(host.replace(/%.*$/, ""));
     if (!ip) return host.toLowerCase();
@@ -136,9 +179,11 @@ export class DnsClient {
   readonly #timeoutMs: number;
   readonly #tcpOnly: boolean;
   readonly #pending = new Map<number, Pending>();
+  /** Every pending UDP query's next retransmission or deadline, behind one timer. */
+  readonly #sweep = new DeadlineSweep();
+  readonly #signal: AbortSignal | undefined;
   #socket: Promise<DatagramSocket> | undefined;
   #bound: DatagramSocket | undefined;
-  #ticker: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
   private constructor(server: DnsServer, adapter: NetAdapter, options: DnsClientOptions) {
@@ -148,6 +193,8 @@ export class DnsClient {
     this.#adapter = adapter;
     this.#timeoutMs = options.timeoutMs ?? 5000;
     this.#tcpOnly = options.tcp ?? false;
+    this.#signal = options.signal;
+    this.#signal?.addEventListener("abort", this.#abortAll, { once: true });
   }
 
   /** Creates a client for `server` (the UDP socket is bound on the first query). */
@@ -159,7 +206,11 @@ export class DnsClient {
    * Asks for `type` records of `name`; never rejects (failures come back as a status). An abort
    * of `signal` ends the query at once as ERROR ("aborted").
    */
-  async query(name: string, type: string, signal?: AbortSignal): Promise<DnsExchange> {
+  async query(
+    name: string,
+    type: string,
+    signal: AbortSignal | undefined = this.#signal,
+  ): Promise<DnsExchange> {
     const started = performance.now();
     const deadline = started + this.#timeoutMs;
     const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
@@ -189,14 +240,15 @@ export class DnsClient {
         timeMs: elapsed(),
       };
     };
+    let message: Uint8Array;
     try {
-      encodeQuery(0, name, type);
+      message = encodeQuery(0, name, type);
     } catch (error) {
       return fail(new Error(`cannot ask for ${quote(name)}: ${(error as Error).message}`), "udp");
     }
     if (signal?.aborted) return fail(new NetError("ABORTED", "receive", this.#label), "udp");
     if (!this.#tcpOnly) {
-      const udp = await this.#queryUdp(name, type, started, deadline, signal);
+      const udp = await this.#queryUdp(message, started, deadline, signal);
       if (udp instanceof Error) return fail(udp, "udp");
       if (udp !== "truncated") return answer(udp, "udp");
     }
@@ -208,22 +260,28 @@ export class DnsClient {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#signal?.removeEventListener("abort", this.#abortAll);
     this.#failAll(new NetError("CLOSED", "receive", this.#label));
     this.#socket?.then((s) => s.close(), () => {});
   }
 
+  /** The client's signal aborted: every UDP query waiting ends as aborted. */
+  #abortAll = (): void => this.#failAll(new NetError("ABORTED", "receive", this.#label));
+
   #failAll(error: Error): void {
     const all = [...this.#pending.values()];
     this.#pending.clear();
-    for (const p of all) p.done(error);
-    this.#stopTicker();
+    for (const p of all) {
+      this.#sweep.delete(p);
+      p.done(error);
+    }
   }
 
-  #stopTicker(): void {
-    if (this.#ticker !== undefined && this.#pending.size === 0) {
-      clearInterval(this.#ticker);
-      this.#ticker = undefined;
-    }
+  /** Takes `p` off the pending queries (it settled) and hands it `outcome`. */
+  #settle(p: Pending, outcome: DnsMessage | Error): void {
+    this.#pending.delete(p.id);
+    this.#sweep.delete(p);
+    p.done(outcome);
   }
 
   #failure(error: Error, transport: DnsTransport): [DnsStatus, string] {
@@ -272,50 +330,57 @@ export class DnsClient {
       }
       // Deno's UDP socket is not connected: anyone may send to it.
       if (!fromServer(datagram.from, this.server)) continue;
-      const matched = this.#match(datagram.data);
-      if (!matched) continue;
-      this.#pending.delete(matched.id);
-      this.#stopTicker();
-      matched.pending.done(matched.reply);
+      const data = datagram.data;
+      if (data.length < 12) continue; // not even a header: not a reply to anything
+      const pending = this.#pending.get((data[0] << 8) | data[1]);
+      if (!pending) continue;
+      const reply = this.#match(data, pending);
+      if (reply) this.#settle(pending, reply);
     }
   }
 
-  /** The query a datagram answers and the reply it makes; undefined when it answers none. */
-  #match(
-    data: Uint8Array,
-  ): { id: number; pending: Pending; reply: DnsMessage | Error } | undefined {
+  /**
+   * The reply a datagram with `pending`'s id makes, when it answers its question: decoded once
+   * when its question is octet for octet the one sent (nearly always), otherwise matched on its
+   * decoded head first; undefined when it answers nothing.
+   */
+  #match(data: Uint8Array, pending: Pending): DnsMessage | Error | undefined {
+    if (sameQuestionOctets(data, pending)) {
+      try {
+        return decodeMessage(data);
+      } catch (error) {
+        if (!(error instanceof DnsFormatError)) throw error;
+        // malformed past the question: decodeReply below tells TC from MALFORMED
+      }
+    }
     let head: DnsHead;
     try {
       head = decodeHead(data);
     } catch {
       return undefined; // not even a header and question: not a reply to anything
     }
-    const pending = this.#pending.get(head.id);
-    if (!pending || !replyMatches(head, head.id, pending.question)) return undefined;
-    return { id: head.id, pending, reply: decodeReply(data, head) };
+    if (!replyMatches(head, pending.id, questionOf(pending.message))) return undefined;
+    return decodeReply(data, head);
   }
 
-  #tick = (): void => {
-    const now = performance.now();
-    for (const [id, p] of this.#pending) {
-      if (now >= p.deadline) {
-        this.#pending.delete(id);
-        p.done(new NetError("ETIMEDOUT", "receive", this.#label));
-      } else if (now >= p.nextSend) {
-        p.nextSend += p.interval;
-        this.#send(id, p);
-      }
+  /** The sweep woke `p`: it timed out, or it is time to send it again. */
+  #wake(p: Pending): void {
+    if (this.#pending.get(p.id) !== p) return;
+    if (p.deadline >= p.limit) {
+      this.#pending.delete(p.id);
+      p.done(new NetError("ETIMEDOUT", "receive", this.#label));
+      return;
     }
-    this.#stopTicker();
-  };
+    const next = p.deadline + p.interval;
+    // the last retransmission waits for the limit itself (no third one from rounding)
+    p.deadline = next >= p.limit - 0.5 ? p.limit : next;
+    this.#sweep.add(p);
+    this.#send(p);
+  }
 
-  #send(id: number, p: Pending): void {
+  #send(p: Pending): void {
     this.#bound!.send(p.message).catch((error) => {
-      if (this.#pending.get(id) === p) {
-        this.#pending.delete(id);
-        this.#stopTicker();
-        p.done(error);
-      }
+      if (this.#pending.get(p.id) === p) this.#settle(p, error);
     });
   }
 
@@ -327,8 +392,7 @@ export class DnsClient {
   }
 
   async #queryUdp(
-    name: string,
-    type: string,
+    message: Uint8Array,
     started: number,
     deadline: number,
     signal: AbortSignal | undefined,
@@ -343,28 +407,34 @@ export class DnsClient {
     if (this.#closed) return new NetError("CLOSED", "send", this.#label);
     if (signal?.aborted) return new NetError("ABORTED", "receive", this.#label);
     const id = this.#newId();
+    message[0] = id >> 8;
+    message[1] = id & 0xff;
     const interval = (deadline - started) / 3;
-    const message = encodeQuery(id, name, type);
+    // The client's own signal ends every query through #abortAll: no listener per query.
+    const own = signal !== undefined && signal !== this.#signal;
     let onAbort: (() => void) | undefined;
     const response = await new Promise<DnsMessage | Error>((done) => {
       const pending: Pending = {
-        question: questionOf(message),
+        id,
         message,
-        deadline,
-        nextSend: started + interval,
+        questionEnd: questionEndOf(message),
+        limit: deadline,
+        deadline: started + interval,
         interval,
         done,
+        expire: () => this.#wake(pending),
       };
       this.#pending.set(id, pending);
-      this.#ticker ??= setInterval(this.#tick, TICK_MS);
-      onAbort = () => {
-        if (this.#pending.get(id) !== pending) return;
-        this.#pending.delete(id);
-        this.#stopTicker();
-        done(new NetError("ABORTED", "receive", this.#label));
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#send(id, pending);
+      this.#sweep.add(pending);
+      if (own) {
+        onAbort = () => {
+          if (this.#pending.get(id) === pending) {
+            this.#settle(pending, new NetError("ABORTED", "receive", this.#label));
+          }
+        };
+        signal.addEventListener("abort", onAbort, { once: true });
+      }
+      this.#send(pending);
     });
     if (onAbort) signal?.removeEventListener("abort", onAbort);
     if (response instanceof Error) return response;

@@ -48,7 +48,12 @@ export interface BatchPlan<T, R> {
   readonly text: (input: T) => string;
 }
 
-/** Yields `inputs` until `signal` aborts (a pending read, of a terminal say, is left behind). */
+/**
+ * Yields `inputs` until `signal` aborts (a pending read, of a terminal say, is left behind). One
+ * abort listener serves the whole stream: each read waits on its own promise, which the listener
+ * settles, so that nothing piles up per input (a race against one shared abort promise would
+ * leave a reaction on it for every input read).
+ */
 async function* untilAborted<T>(
   inputs: Iterable<T> | AsyncIterable<T>,
   signal: AbortSignal,
@@ -61,20 +66,21 @@ async function* untilAborted<T>(
     return;
   }
   const iterator = inputs[Symbol.asyncIterator]();
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<"aborted">((resolve) => {
-    onAbort = () => resolve("aborted");
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-  });
+  let wake: ((aborted: "aborted") => void) | undefined;
+  const onAbort = () => wake?.("aborted");
+  signal.addEventListener("abort", onAbort, { once: true });
   try {
-    for (;;) {
-      const next = await Promise.race([iterator.next(), aborted]);
+    while (!signal.aborted) {
+      const next = await new Promise<IteratorResult<T> | "aborted">((resolve, reject) => {
+        wake = resolve;
+        iterator.next().then(resolve, reject);
+      });
+      wake = undefined;
       if (next === "aborted" || next.done) return;
       yield next.value;
     }
   } finally {
-    signal.removeEventListener("abort", onAbort!);
+    signal.removeEventListener("abort", onAbort);
     // Not awaited: a read that never ends (a terminal, a pipe) must not hold the batch.
     void Promise.resolve(iterator.return?.()).catch(() => {});
   }

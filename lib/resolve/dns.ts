@@ -83,6 +83,7 @@ export function parseQueryLine(
 async function openClient(
   adapter: NetAdapter | undefined,
   options: DnsTransportOptions,
+  signal?: AbortSignal,
 ): Promise<DnsClient> {
   const { family, resolvConfPath } = options;
   const server = family
@@ -92,6 +93,7 @@ async function openClient(
     adapter,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     tcp: options.transport === "tcp",
+    signal,
   });
 }
 
@@ -131,22 +133,32 @@ export async function queryDns(
 /** A question of a batch, or a line that is none (with why). */
 type BatchItem = DnsQuestionSpec | { readonly line: string; readonly error: InputError };
 
-/** Expands query lines into one item per (name, type), as they are read. */
-async function* expand(
+/** The items of one query line: one per (name, type), or the line with why it is none. */
+function lineItems(line: string, defaults: readonly string[] | undefined): BatchItem[] {
+  try {
+    return parseQueryLine(line, defaults);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return [{ line, error }];
+  }
+}
+
+/**
+ * Expands query lines into one item per (name, type), as they are read: synchronously when the
+ * lines are (a file read whole), so that a batch pays no promise per line for reading it.
+ */
+function expand(
   lines: Iterable<string> | AsyncIterable<string>,
   defaults: readonly string[] | undefined,
-): AsyncGenerator<BatchItem> {
-  for await (const line of lines) {
-    let questions: DnsQuestionSpec[];
-    try {
-      questions = parseQueryLine(line, defaults);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      yield { line, error };
-      continue;
-    }
-    yield* questions;
+): Iterable<BatchItem> | AsyncIterable<BatchItem> {
+  if (Symbol.iterator in lines) {
+    return (function* () {
+      for (const line of lines) yield* lineItems(line, defaults);
+    })();
   }
+  return (async function* () {
+    for await (const line of lines) yield* lineItems(line, defaults);
+  })();
 }
 
 /**
@@ -162,16 +174,18 @@ export async function queryDnsBatch(
   signal?: AbortSignal,
 ): Promise<LookupBatch<DnsExchange>> {
   const defaults = (options.types ?? ["A"]).map(parseRecordType);
-  const client = await openClient(adapter, options);
+  // The batch's signal is the client's: aborting it ends every query in flight at once, with no
+  // abort listener per query.
+  const client = await openClient(adapter, options, signal);
   try {
     return await runLookups<BatchItem, DnsExchange>(
       {
         inputs: expand(options.queries, defaults),
         concurrency: pickConcurrency(options.concurrency),
         keepResults: options.keepResults ?? true,
-        lookup: (item, cut) => {
+        lookup: (item) => {
           if ("error" in item) throw item.error;
-          return client.query(item.name, item.type, cut);
+          return client.query(item.name, item.type);
         },
         status: (exchange) => dnsLookupStatus(exchange.status),
         text: (item) => "line" in item ? item.line : `${item.name} ${item.type}`,

@@ -48,6 +48,11 @@ export interface NameServiceOptions {
   readonly tcp?: boolean;
   /** The socket adapter for DNS; default the runtime's. */
   readonly adapter?: NetAdapter;
+  /**
+   * The signal of the batch the service answers, if any: its DNS client ends every query at once
+   * when it aborts, so lookups that pass the same signal cost no abort listener each.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -113,6 +118,7 @@ export class NameService {
         timeoutMs: this.#timeoutMs,
         tcp: this.#options.tcp,
         adapter: this.#options.adapter,
+        signal: this.#options.signal,
       })
     );
     return this.#client;

@@ -94,6 +94,7 @@ export async function resolve(
     resolvConfPath: options.resolvConfPath,
     timeoutMs: options.timeoutMs,
     family: options.family,
+    signal,
   });
   try {
     return await runLookups(
@@ -144,6 +145,7 @@ export async function reverse(
     hostsPath: options.hostsFile,
     resolvConfPath: options.resolvConfPath,
     timeoutMs: options.timeoutMs,
+    signal,
   });
   try {
     return await runLookups(
