@@ -128,6 +128,14 @@ function indexOfCrlf(b: Uint8Array, from = 0): number {
   return -1;
 }
 
+/** A response's status line and headers. */
+interface ResponseHead {
+  readonly httpVersion: string;
+  readonly statusCode: number;
+  readonly statusText: string;
+  readonly headers: Map<string, string>;
+}
+
 /** Writes `req` and reads the response, keeping at most `maxBodyBytes` of body. */
 export async function exchange(
   stream: ByteStream,
@@ -137,55 +145,9 @@ export async function exchange(
   await stream.write(formatRequest(req));
   const sentAt = performance.now();
   const r = new Reader(stream);
-  let statusLine: string;
-  let headerBytes = 0;
-  let statusCode: number;
-  let httpVersion: string;
-  let statusText: string;
-  let headers: Map<string, string>;
-  // Skip 1xx interim responses (100 Continue, 103 Early Hints).
-  while (true) {
-    statusLine = await r.line(MAX_HEADER_BYTES);
-    const m = /^HTTP\/(\d\.\d) (\d{3})(?: (.*))?$/.exec(statusLine);
-    if (!m) {
-      throw new HttpProtocolError(
-        `not an HTTP response: ${JSON.stringify(statusLine.slice(0, 80))}`,
-      );
-    }
-    httpVersion = m[1];
-    statusCode = Number(m[2]);
-    statusText = m[3] ?? "";
-    headers = new Map();
-    while (true) {
-      const line = await r.line(MAX_HEADER_BYTES - headerBytes);
-      headerBytes += line.length + 2;
-      if (headerBytes > MAX_HEADER_BYTES) throw new HttpProtocolError("header block over 64 KiB");
-      if (line === "") break;
-      const colon = line.indexOf(":");
-      if (colon <= 0) {
-        throw new HttpProtocolError(`bad header line ${JSON.stringify(line.slice(0, 80))}`);
-      }
-      const name = line.slice(0, colon).trim().toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      headers.set(name, headers.has(name) ? `${headers.get(name)}, ${value}` : value);
-    }
-    if (statusCode >= 200 || statusCode === 101) break;
-  }
-  const kept: Uint8Array[] = [];
-  let bodyBytes = 0;
-  let truncated = false;
-  const keep = (b: Uint8Array) => {
-    const room = maxBodyBytes - bodyBytes;
-    if (b.length > room) {
-      truncated = true;
-      if (room > 0) kept.push(b.subarray(0, room));
-      bodyBytes = maxBodyBytes;
-      return false;
-    }
-    kept.push(b);
-    bodyBytes += b.length;
-    return true;
-  };
+  const head = await readHead(r);
+  const sink = new BodySink(maxBodyBytes);
+  const { statusCode, headers } = head;
   const noBody = req.method === "HEAD" || statusCode === 204 || statusCode === 304 ||
     statusCode === 101;
   const te = headers.get("transfer-encoding")?.toLowerCase();
@@ -193,68 +155,141 @@ export async function exchange(
   if (noBody) {
     // nothing
   } else if (te && te.split(",").map((s) => s.trim()).includes("chunked")) {
-    chunks: while (true) {
-      const sizeLine = await r.line(1024);
-      const size = parseInt(sizeLine.split(";")[0].trim(), 16);
-      if (!Number.isFinite(size) || size < 0) {
-        throw new HttpProtocolError(`bad chunk size ${JSON.stringify(sizeLine)}`);
-      }
-      if (size === 0) {
-        // Trailers until the empty line.
-        for (let i = 0; i < 100; i++) if ((await r.line(MAX_HEADER_BYTES)) === "") break chunks;
-        break;
-      }
-      let left = size;
-      while (left > 0) {
-        if (!r.buffered.length && !(await r.more())) {
-          throw new HttpProtocolError("connection closed mid-chunk");
-        }
-        const part = r.take(Math.min(left, r.buffered.length));
-        left -= part.length;
-        if (!keep(part)) break chunks;
-      }
-      await r.line(2);
-    }
+    await readChunked(r, sink);
   } else if (cl !== undefined) {
-    const total = Number(cl.split(",")[0].trim());
-    if (!Number.isSafeInteger(total) || total < 0) {
-      throw new HttpProtocolError(`bad content-length ${JSON.stringify(cl)}`);
-    }
-    let left = total;
-    while (left > 0) {
-      if (!r.buffered.length && !(await r.more())) {
-        throw new HttpProtocolError(
-          `connection closed after ${total - left} of ${total} body bytes`,
-        );
-      }
-      const part = r.take(Math.min(left, r.buffered.length));
-      left -= part.length;
-      if (!keep(part)) break;
-    }
+    await readLength(r, sink, cl);
   } else {
-    while (true) {
-      if (r.buffered.length) {
-        if (!keep(r.take(r.buffered.length))) break;
-      }
-      if (!(await r.more())) break;
-    }
-  }
-  const body = new Uint8Array(kept.reduce((n, b) => n + b.length, 0));
-  let at = 0;
-  for (const b of kept) {
-    body.set(b, at);
-    at += b.length;
+    await readToEnd(r, sink);
   }
   return {
-    httpVersion,
-    statusCode,
-    statusText,
-    headers,
-    bodyBytes,
-    body,
-    bodyTruncated: truncated,
+    ...head,
+    bodyBytes: sink.bytes,
+    body: sink.joined(),
+    bodyTruncated: sink.truncated,
     sentAt,
     firstByteAt: r.firstByteAt,
     endAt: performance.now(),
   };
+}
+
+/** The status line and headers of the final response (1xx interim responses skipped). */
+async function readHead(r: Reader): Promise<ResponseHead> {
+  while (true) {
+    const statusLine = await r.line(MAX_HEADER_BYTES);
+    const m = /^HTTP\/(\d\.\d) (\d{3})(?: (.*))?$/.exec(statusLine);
+    if (!m) {
+      throw new HttpProtocolError(
+        `not an HTTP response: ${JSON.stringify(statusLine.slice(0, 80))}`,
+      );
+    }
+    const statusCode = Number(m[2]);
+    const headers = await readHeaders(r);
+    // Skip 1xx interim responses (100 Continue, 103 Early Hints).
+    if (statusCode >= 200 || statusCode === 101) {
+      return { httpVersion: m[1], statusCode, statusText: m[3] ?? "", headers };
+    }
+  }
+}
+
+/** Header lines up to the empty line: names lower case, repeats joined with ", ". */
+async function readHeaders(r: Reader): Promise<Map<string, string>> {
+  const headers = new Map<string, string>();
+  let headerBytes = 0;
+  while (true) {
+    const line = await r.line(MAX_HEADER_BYTES - headerBytes);
+    headerBytes += line.length + 2;
+    if (headerBytes > MAX_HEADER_BYTES) throw new HttpProtocolError("header block over 64 KiB");
+    if (line === "") return headers;
+    const colon = line.indexOf(":");
+    if (colon <= 0) {
+      throw new HttpProtocolError(`bad header line ${JSON.stringify(line.slice(0, 80))}`);
+    }
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers.set(name, headers.has(name) ? `${headers.get(name)}, ${value}` : value);
+  }
+}
+
+/** Keeps body bytes up to a cap. */
+class BodySink {
+  private readonly kept: Uint8Array[] = [];
+  bytes = 0;
+  truncated = false;
+  constructor(private readonly max: number) {}
+
+  /** Keeps `b` (or what fits); false once the cap is reached (stop reading). */
+  keep(b: Uint8Array): boolean {
+    const room = this.max - this.bytes;
+    if (b.length > room) {
+      this.truncated = true;
+      if (room > 0) this.kept.push(b.subarray(0, room));
+      this.bytes = this.max;
+      return false;
+    }
+    this.kept.push(b);
+    this.bytes += b.length;
+    return true;
+  }
+
+  /** The kept bytes in one array. */
+  joined(): Uint8Array {
+    const body = new Uint8Array(this.kept.reduce((n, b) => n + b.length, 0));
+    let at = 0;
+    for (const b of this.kept) {
+      body.set(b, at);
+      at += b.length;
+    }
+    return body;
+  }
+}
+
+/** A chunked body, then its trailers. */
+async function readChunked(r: Reader, sink: BodySink): Promise<void> {
+  while (true) {
+    const sizeLine = await r.line(1024);
+    const size = parseInt(sizeLine.split(";")[0].trim(), 16);
+    if (!Number.isFinite(size) || size < 0) {
+      throw new HttpProtocolError(`bad chunk size ${JSON.stringify(sizeLine)}`);
+    }
+    if (size === 0) {
+      // Trailers until the empty line.
+      for (let i = 0; i < 100; i++) if ((await r.line(MAX_HEADER_BYTES)) === "") return;
+      return;
+    }
+    let left = size;
+    while (left > 0) {
+      if (!r.buffered.length && !(await r.more())) {
+        throw new HttpProtocolError("connection closed mid-chunk");
+      }
+      const part = r.take(Math.min(left, r.buffered.length));
+      left -= part.length;
+      if (!sink.keep(part)) return;
+    }
+    await r.line(2);
+  }
+}
+
+/** A body of `Content-Length` bytes. */
+async function readLength(r: Reader, sink: BodySink, cl: string): Promise<void> {
+  const total = Number(cl.split(",")[0].trim());
+  if (!Number.isSafeInteger(total) || total < 0) {
+    throw new HttpProtocolError(`bad content-length ${JSON.stringify(cl)}`);
+  }
+  let left = total;
+  while (left > 0) {
+    if (!r.buffered.length && !(await r.more())) {
+      throw new HttpProtocolError(`connection closed after ${total - left} of ${total} body bytes`);
+    }
+    const part = r.take(Math.min(left, r.buffered.length));
+    left -= part.length;
+    if (!sink.keep(part)) return;
+  }
+}
+
+/** A body delimited by the end of the connection. */
+async function readToEnd(r: Reader, sink: BodySink): Promise<void> {
+  while (true) {
+    if (r.buffered.length && !sink.keep(r.take(r.buffered.length))) return;
+    if (!(await r.more())) return;
+  }
 }

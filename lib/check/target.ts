@@ -1,9 +1,11 @@
 /**
- * Reading a check target: a URL (`http://`, `https://`), a bare host (https) or `host:port`
- * (TCP); and curl's `--resolve` entries.
+ * Reading a check target: a URL (`http://`, `https://`), a bare host (https), `host:port`
+ * (TCP), a host with a path (`example.com/health`: https, as curl reads it) or a Unix socket
+ * (`unix:/path`, or a path starting with `/` or `.`); and curl's `--resolve` entries.
  * @module
  */
 import { InputError, quote } from "../core/errors.ts";
+import { parseUnixPath } from "../core/unix_path.ts";
 import type { CheckTarget } from "./types.ts";
 
 /** Parses a check target; an {@link InputError} for anything else. */
@@ -28,8 +30,17 @@ export function parseCheckTarget(text: string): CheckTarget {
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t)) {
     throw new InputError(
-      `unsupported target ${quote(text)}: expected http://, https:// or host:port`,
+      `unsupported target ${quote(text)}: expected http://, https://, host:port or a Unix path`,
     );
+  }
+  // `example.com/health` is a URL without its scheme, as curl reads it; a Unix socket is
+  // `unix:…` or a path that starts with `/` or `.` (`./app.sock`).
+  if (/^[^\s/:.][^\s/:]*(:\d+)?\//.test(t) && !/^[^/]*\.sock\b/.test(t)) {
+    return parseCheckTarget(`https://${t}`);
+  }
+  if (/^unix:/i.test(t) || t.includes("/")) {
+    const socketPath = parseUnixPath(/^unix:/i.test(t) ? t.slice(5) : t);
+    return { scheme: "tcp", host: "localhost", port: 0, path: "", socketPath };
   }
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(t) ?? /^([^:/\s]+):(\d+)$/.exec(t);
   if (m) {
@@ -41,7 +52,7 @@ export function parseCheckTarget(text: string): CheckTarget {
     return parseCheckTarget(`https://${t}/`);
   }
   throw new InputError(
-    `invalid target ${quote(text)}: expected a URL, a host name, or host:port`,
+    `invalid target ${quote(text)}: expected a URL, a host name, host:port or a Unix path`,
   );
 }
 

@@ -71,6 +71,11 @@ export interface CheckTarget {
   readonly path: string;
   /** The URL (for http/https). */
   readonly url?: string;
+  /**
+   * A Unix socket target (`unix:/path`, or a path with a `/`): connect to this path, no resolve
+   * stage; `scheme` is `tcp`, `host` is `localhost` (the name for `tls`), `port` 0.
+   */
+  readonly socketPath?: string;
 }
 
 /** A status range of {@link CheckOptions.expectStatus}. */
@@ -91,7 +96,7 @@ export interface Slo {
 
 /** Options of `check`. Every time is in milliseconds. */
 export interface CheckOptions {
-  /** A URL (`http://`, `https://`), a bare host (https), or `host:port` (TCP). */
+  /** A URL (`http://`, `https://`), a bare host (https), `host:port` (TCP) or a Unix path. */
   readonly target: string;
   /** A TLS handshake for a `host:port` target. */
   readonly tls?: boolean;
@@ -140,6 +145,11 @@ export interface CheckOptions {
   readonly body?: string;
   /** The lowest TLS version offered; default the runtime's. */
   readonly tlsMinVersion?: "TLSv1" | "TLSv1.1" | "TLSv1.2" | "TLSv1.3";
+  /**
+   * Connect every hop to this Unix socket instead of the URL's host and port, as curl's
+   * `--unix-socket` (the URL still gives the Host header, the path and the TLS name).
+   */
+  readonly unixSocket?: string;
 }
 
 /** The resolve stage. */
@@ -171,8 +181,9 @@ export interface ConnectAttempt {
 export interface ConnectStage {
   readonly status: StageStatus;
   readonly ms: number;
-  /** The address used for the rest. */
+  /** The address used for the rest (a Unix socket's path). */
   readonly address?: string;
+  /** The port (0 for a Unix socket). */
   readonly port: number;
   readonly attempts: readonly ConnectAttempt[];
   readonly error?: string;

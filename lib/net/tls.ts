@@ -6,16 +6,28 @@
  * an insecure connection still reports a mismatch. The TCP connect is timed on its own.
  * @module
  */
-import { X509Certificate } from "node:crypto";
 import * as tls from "node:tls";
 import type { Socket } from "node:net";
+import { certificateMatchesName, peerChain, type TlsCertificate } from "./tls_certificate.ts";
 import { formatAddress, NetError, type NetErrorCode, toNetErrorCode } from "./types.ts";
+
+export {
+  CERTIFICATE_MEMO_SIZE,
+  parseSubjectAltNames,
+  type TlsCertificate,
+  type TlsKeyInfo,
+} from "./tls_certificate.ts";
 
 /** Options of {@link connectTls} / {@link openTls}. */
 export interface TlsConnectOptions {
   /** The address (or name) to connect to. */
   readonly hostname: string;
   readonly port: number;
+  /**
+   * Connect to this Unix socket path instead of `hostname:port` (which then only names the
+   * peer: SNI and the name checked).
+   */
+  readonly path?: string;
   /** SNI and the name checked against the certificate; default `hostname` (no SNI for an IP). */
   readonly servername?: string;
   /** ALPN protocols offered, e.g. `["http/1.1"]`; default none. */
@@ -40,39 +52,6 @@ export type TlsVerifyReason =
   | "untrusted"
   | "incomplete_chain"
   | "hostname_mismatch";
-
-/** The public key of a certificate. */
-export interface TlsKeyInfo {
-  /** `RSA`, `EC`, `Ed25519`, … */
-  readonly type: string;
-  /** Key size in bits. */
-  readonly bits?: number;
-  /** The curve of an EC key (`P-256`, `prime256v1`). */
-  readonly curve?: string;
-}
-
-/** One certificate as the peer presented it. */
-export interface TlsCertificate {
-  /** Subject as `CN=…, O=…` (attribute order as the runtime gives it). */
-  readonly subject: string;
-  readonly issuer: string;
-  /** Subject alternative names: `DNS:name`, `IP:addr` (IPv6 compressed). */
-  readonly subjectAltNames: readonly string[];
-  /** Serial number, uppercase hex as openssl prints it without separators. */
-  readonly serial: string;
-  /** ISO 8601. */
-  readonly notBefore: string;
-  readonly notAfter: string;
-  /** Whole days until notAfter (negative once expired). */
-  readonly daysLeft: number;
-  /** SHA-256 fingerprint, `AB:CD:…` as `openssl x509 -fingerprint -sha256`. */
-  readonly sha256: string;
-  readonly key: TlsKeyInfo;
-  /** Subject equals issuer. */
-  readonly selfIssued: boolean;
-  /** The certificate, PEM. */
-  readonly pem: string;
-}
 
 /** What the handshake found. */
 export interface TlsHandshake {
@@ -129,119 +108,194 @@ export class TlsHandshakeError extends NetError {
   }
 }
 
+/** How many distinct trust configurations keep their SecureContext (then the memo starts again). */
+export const SECURE_CONTEXT_MEMO_SIZE = 16;
+
+const contexts = new Map<string, Map<string, tls.SecureContext>>();
+
+/**
+ * The SecureContext of a trust configuration (`ca`, or the system store when absent) and a
+ * lowest version, made once per process: building one parses every anchor (and, for the system
+ * store, loads it), which otherwise each connection would pay again.
+ */
+export function secureContextFor(
+  ca: TlsConnectOptions["ca"],
+  minVersion?: TlsConnectOptions["minVersion"],
+): tls.SecureContext {
+  // Keyed by the PEM text itself: a repeated check passes the same string, whose hash the
+  // engine keeps, so a lookup does not rehash the file.
+  const anchors = !ca ? "\u0000system" : typeof ca === "string" ? ca : `\u0000${ca.join("\u0000")}`;
+  const byVersion = contexts.get(minVersion ?? "") ?? new Map<string, tls.SecureContext>();
+  let context = byVersion.get(anchors);
+  if (!context) {
+    if (byVersion.size >= SECURE_CONTEXT_MEMO_SIZE) byVersion.clear();
+    context = tls.createSecureContext({
+      ...(ca ? { ca: typeof ca === "string" ? [ca] : [...ca] } : {}),
+      ...(minVersion ? { minVersion } : {}),
+    });
+    byVersion.set(anchors, context);
+    contexts.set(minVersion ?? "", byVersion);
+  }
+  return context;
+}
+
+/** A promise with its settle functions. */
+interface Pending<T> {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+function pending<T>(): Pending<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+/** What one attempt knows while it runs (shared by its event handlers). */
+interface AttemptState {
+  readonly options: TlsConnectOptions;
+  readonly address: string;
+  readonly servername: string | null;
+  readonly alpn: string[];
+  readonly started: number;
+  readonly tcp: Pending<number>;
+  readonly done: Pending<TlsConnection>;
+  socket?: tls.TLSSocket;
+  tcpAt: number;
+  settled: boolean;
+  /** Clears the timer and the abort listener. */
+  release(): void;
+}
+
 /** Opens TCP then TLS; see {@link TlsAttempt}. */
 export function openTls(options: TlsConnectOptions): TlsAttempt {
   const { hostname, port, timeoutMs = 10_000, signal } = options;
-  const address = formatAddress({ hostname, port });
+  const address = options.path ?? formatAddress({ hostname, port });
   const isIp = /^[0-9.]+$|:/.test(hostname);
-  const servername = options.servername ?? (isIp ? null : hostname);
-  const alpn = [...(options.alpn ?? [])];
-  const started = performance.now();
-  let tcpAt = 0;
-  let socket: tls.TLSSocket | undefined;
-  let settled = false;
-  let reader: StreamReader | undefined;
-  let rejectTcp!: (e: unknown) => void;
-  let resolveTcp!: (ms: number) => void;
-  const tcp = new Promise<number>((res, rej) => {
-    resolveTcp = res;
-    rejectTcp = rej;
-  });
-  tcp.catch(() => {});
-  const done = new Promise<TlsConnection>((resolve, reject) => {
-    const fail = (error: unknown) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      socket?.destroy();
-      rejectTcp(error);
-      reject(error);
-    };
-    const onAbort = () => fail(new NetError("ABORTED", "connect", address));
-    if (signal?.aborted) return onAbort();
+  const state: AttemptState = {
+    options,
+    address,
+    servername: options.servername ?? (isIp ? null : hostname),
+    alpn: [...(options.alpn ?? [])],
+    started: performance.now(),
+    tcp: pending<number>(),
+    done: pending<TlsConnection>(),
+    tcpAt: 0,
+    settled: false,
+    release: () => {},
+  };
+  const fail = (error: unknown) => failAttempt(state, error);
+  const onAbort = () => fail(new NetError("ABORTED", "connect", address));
+  if (signal?.aborted) onAbort();
+  else {
     signal?.addEventListener("abort", onAbort, { once: true });
     const timer = setTimeout(() => fail(new NetError("ETIMEDOUT", "connect", address)), timeoutMs);
-    try {
-      socket = tls.connect({
-        host: hostname,
-        port,
-        ...(servername ? { servername } : {}),
-        ...(alpn.length ? { ALPNProtocols: alpn } : {}),
-        ...(options.ca
-          ? { ca: typeof options.ca === "string" ? [options.ca] : [...options.ca] }
-          : {}),
-        ...(options.minVersion ? { minVersion: options.minVersion } : {}),
-        rejectUnauthorized: false,
-        checkServerIdentity: () => undefined,
-      });
-      // As curl does (TCP_NODELAY): without it, Nagle holds a request written while the
-      // handshake's last flight is unacknowledged until the peer's delayed ACK (~40 ms).
-      socket.setNoDelay(true);
-    } catch (error) {
-      return fail(error);
-    }
-    const s = socket;
-    reader = streamReader(s, address);
-    // node:tls emits "connect" for the TCP connection on Node, Deno and Bun.
-    (s as unknown as Socket).once("connect", () => {
-      tcpAt = performance.now();
-      resolveTcp(tcpAt - started);
-    });
-    s.once("error", (error: Error & { code?: string }) => {
-      if (!tcpAt) {
-        return fail(
-          new NetError(toNetErrorCode(error.code), "connect", address, {
-            cause: error,
-            systemCode: error.code,
-          }),
-        );
-      }
-      fail(new TlsHandshakeError(address, error.message, { cause: error, systemCode: error.code }));
-    });
-    s.once("close", () => {
-      if (settled) return;
-      if (!tcpAt) return fail(new NetError("ECONNRESET", "connect", address));
-      fail(new TlsHandshakeError(address, "connection closed by the peer"));
-    });
-    s.once("secureConnect", () => {
-      if (settled) return;
-      settled = true;
+    state.release = () => {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
-      const end = performance.now();
-      if (!tcpAt) {
-        tcpAt = end;
-        resolveTcp(end - started);
-      }
-      try {
-        const handshake = describeHandshake(
-          s,
-          servername,
-          hostname,
-          alpn,
-          options.insecure ?? false,
-        );
-        resolve(wrap(s, reader!, handshake, tcpAt - started, end - tcpAt, address));
-      } catch (error) {
-        s.destroy();
-        reject(error);
-      }
-    });
-  });
-  // A losing attempt's failure is reported through `tcp`; nobody need await its `done`.
-  done.catch(() => {});
+    };
+    startSocket(state);
+  }
   return {
-    tcp,
-    done,
+    tcp: state.tcp.promise,
+    done: state.done.promise,
     cancel: () => {
-      if (!settled) {
-        settled = true;
-        socket?.destroy();
-        rejectTcp(new NetError("ABORTED", "connect", address));
-      }
+      if (state.settled) return;
+      state.settled = true;
+      state.release();
+      state.socket?.destroy();
+      state.tcp.reject(new NetError("ABORTED", "connect", address));
     },
   };
+}
+
+function failAttempt(state: AttemptState, error: unknown): void {
+  if (state.settled) return;
+  state.settled = true;
+  state.release();
+  state.socket?.destroy();
+  state.tcp.reject(error);
+  state.done.reject(error);
+}
+
+/** Starts the socket and wires its events to the attempt. */
+function startSocket(state: AttemptState): void {
+  const { options, address, servername, alpn } = state;
+  let s: tls.TLSSocket;
+  try {
+    s = tls.connect({
+      ...(options.path ? { path: options.path } : { host: options.hostname, port: options.port }),
+      ...(servername ? { servername } : {}),
+      ...(alpn.length ? { ALPNProtocols: alpn } : {}),
+      secureContext: secureContextFor(options.ca, options.minVersion),
+      rejectUnauthorized: false,
+      checkServerIdentity: () => undefined,
+    });
+    // As curl does (TCP_NODELAY): without it, Nagle holds a request written while the
+    // handshake's last flight is unacknowledged until the peer's delayed ACK (~40 ms).
+    if (!options.path) s.setNoDelay(true);
+  } catch (error) {
+    return failAttempt(state, error);
+  }
+  state.socket = s;
+  const reader = streamReader(s, address);
+  // node:tls emits "connect" for the TCP connection on Node, Deno and Bun.
+  (s as unknown as Socket).once("connect", () => {
+    state.tcpAt = performance.now();
+    state.tcp.resolve(state.tcpAt - state.started);
+  });
+  s.once("error", (error: Error & { code?: string }) => {
+    const cause = { cause: error, systemCode: error.code };
+    failAttempt(
+      state,
+      state.tcpAt
+        ? new TlsHandshakeError(address, error.message, cause)
+        : new NetError(toNetErrorCode(error.code), "connect", address, cause),
+    );
+  });
+  s.once("close", () => {
+    if (state.settled) return;
+    failAttempt(
+      state,
+      state.tcpAt
+        ? new TlsHandshakeError(address, "connection closed by the peer")
+        : new NetError("ECONNRESET", "connect", address),
+    );
+  });
+  s.once("secureConnect", () => finishHandshake(state, s, reader));
+}
+
+/** The handshake is done: describe it and hand over the connection. */
+function finishHandshake(state: AttemptState, s: tls.TLSSocket, reader: StreamReader): void {
+  if (state.settled) return;
+  state.settled = true;
+  state.release();
+  const end = performance.now();
+  if (!state.tcpAt) {
+    state.tcpAt = end;
+    state.tcp.resolve(end - state.started);
+  }
+  try {
+    const { servername, options, alpn, address } = state;
+    const handshake = describeHandshake(
+      s,
+      servername,
+      options.hostname,
+      alpn,
+      options.insecure ?? false,
+    );
+    const tcpMs = state.tcpAt - state.started;
+    state.done.resolve(wrap(s, reader, handshake, tcpMs, end - state.tcpAt, address));
+  } catch (error) {
+    s.destroy();
+    state.done.reject(error);
+  }
 }
 
 /**
@@ -289,11 +343,11 @@ function describeHandshake(
   alpnOffered: readonly string[],
   insecure: boolean,
 ): TlsHandshake {
-  const chain = peerChain(s);
+  const now = Date.now();
+  const { chain, leaf } = peerChain(s, now);
   const code = s.authorizationError ? String(s.authorizationError) : null;
   const reasons: TlsVerifyReason[] = [];
   // Dates first: some runtimes (Deno's rustls) say only "unable to verify" for them.
-  const now = Date.now();
   if (chain.some((c) => Date.parse(c.notAfter) < now)) reasons.push("expired");
   else if (chain.some((c) => Date.parse(c.notBefore) > now)) reasons.push("not_yet_valid");
   const fromCode = chainReason(code, chain);
@@ -303,12 +357,8 @@ function describeHandshake(
     if (!datesOnly) reasons.push(fromCode);
   }
   const checkedName = servername ?? hostname;
-  let hostnameMatches = false;
-  const peer = s.getPeerCertificate(false) as tls.PeerCertificate;
-  if (peer && Object.keys(peer).length) {
-    hostnameMatches =
-      tls.checkServerIdentity(checkedName.replace(/^\[|\]$/g, ""), peer) === undefined;
-  }
+  // The leaf of the chain walk is the object getPeerCertificate(false) would give again.
+  const hostnameMatches = !!leaf && certificateMatchesName(leaf, checkedName);
   if (!hostnameMatches) reasons.push("hostname_mismatch");
   const cipher = s.getCipher() as { name?: string; standardName?: string } | undefined;
   return {
@@ -324,109 +374,6 @@ function describeHandshake(
     checkedName,
     hostnameMatches,
     insecure,
-  };
-}
-
-type Detailed = tls.DetailedPeerCertificate & {
-  bits?: number;
-  asn1Curve?: string;
-  nistCurve?: string;
-  modulus?: string;
-};
-
-function peerChain(s: tls.TLSSocket): TlsCertificate[] {
-  const out: TlsCertificate[] = [];
-  const seen = new Set<string>();
-  let cur = s.getPeerCertificate(true) as Detailed | undefined;
-  while (cur && cur.raw && out.length < 16) {
-    const fp = cur.fingerprint256;
-    if (seen.has(fp)) break;
-    seen.add(fp);
-    out.push(describeCert(cur));
-    cur = cur.issuerCertificate as Detailed | undefined;
-  }
-  return out;
-}
-
-function dn(name: unknown): string {
-  if (!name || typeof name !== "object") return "";
-  return Object.entries(name as Record<string, string | string[]>)
-    .map(([k, v]) => Array.isArray(v) ? v.map((x) => `${k}=${x}`).join(", ") : `${k}=${v}`)
-    .join(", ");
-}
-
-function compressIp(ip: string): string {
-  if (!ip.includes(":")) return ip;
-  try {
-    return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
-  } catch {
-    return ip;
-  }
-}
-
-/** `DNS:a, IP Address:1.2.3.4` (runtime) → `["DNS:a", "IP:1.2.3.4"]`. */
-export function parseSubjectAltNames(text: string | undefined): string[] {
-  if (!text) return [];
-  return text.split(/,\s*/).filter(Boolean).map((part) => {
-    const i = part.indexOf(":");
-    const kind = part.slice(0, i).trim();
-    const value = part.slice(i + 1).trim().replace(/^"|"$/g, "");
-    if (kind === "IP Address") return `IP:${compressIp(value)}`;
-    return `${kind}:${value}`;
-  });
-}
-
-function iso(text: string): string {
-  const t = Date.parse(text.replace(/\s+/g, " "));
-  return Number.isNaN(t) ? text : new Date(t).toISOString();
-}
-
-function keyOf(c: Detailed): TlsKeyInfo {
-  if (c.modulus) return { type: "RSA", bits: c.bits };
-  if (c.asn1Curve || c.nistCurve) {
-    return { type: "EC", bits: c.bits, curve: c.nistCurve ?? c.asn1Curve };
-  }
-  try {
-    const key = new X509Certificate(c.raw).publicKey;
-    const type = key.asymmetricKeyType ?? "unknown";
-    return {
-      type: type === "ed25519" ? "Ed25519" : type === "ed448" ? "Ed448" : type,
-      bits: c.bits,
-    };
-  } catch {
-    return { type: "unknown", bits: c.bits };
-  }
-}
-
-function describeCert(c: Detailed): TlsCertificate {
-  const notBefore = iso(c.valid_from);
-  const notAfter = iso(c.valid_to);
-  let subject = dn(c.subject);
-  let issuer = dn(c.issuer);
-  try {
-    // X509Certificate keeps the DN's order (the runtime's object may not).
-    const x = new X509Certificate(c.raw);
-    subject = x.subject.split("\n").join(", ");
-    issuer = x.issuer.split("\n").join(", ");
-  } catch {
-    // keep the runtime's object order
-  }
-  const b64 = btoa(String.fromCharCode(...new Uint8Array(c.raw)));
-  return {
-    subject,
-    issuer,
-    subjectAltNames: parseSubjectAltNames(c.subjectaltname),
-    serial: String(c.serialNumber).toUpperCase().replace(/^0+(?=.)/, ""),
-    notBefore,
-    notAfter,
-    daysLeft: Math.floor((Date.parse(notAfter) - Date.now()) / 86_400_000),
-    sha256: c.fingerprint256.toUpperCase(),
-    key: keyOf(c),
-    selfIssued: subject === issuer,
-    pem: `-----BEGIN CERTIFICATE-----\n${
-      b64.replace(/.{64}/g, "$&\n")
-    }\n-----END CERTIFICATE-----\n`
-      .replace("\n\n", "\n"),
   };
 }
 

@@ -2,8 +2,8 @@
  * Loopback servers for the TLS and check tests: a TLS server with a given certificate chain,
  * an HTTP(S) server with routes (redirects, slow first byte, large body, chunked), a server
  * that resets every connection on accept, a plain-TCP server that answers a banner where TLS is
- * expected, and a silent one (accepts, never speaks). All `node:tls` / `node:net` /
- * `node:http(s)` servers, which work on Deno and Bun.
+ * expected, and a silent one (accepts, never speaks); and the HTTP(S) server on a Unix socket.
+ * All `node:tls` / `node:net` / `node:http(s)` servers, which work on Deno and Bun.
  */
 import * as http from "node:http";
 import * as https from "node:https";
@@ -72,6 +72,9 @@ export function handler(req: http.IncomingMessage, res: http.ServerResponse): vo
     res.writeHead(200, { "content-type": "text/plain" });
     res.write("chunk one\n");
     setTimeout(() => res.end("chunk two\n"), 10);
+  } else if (p === "/host") {
+    res.writeHead(200, { "content-type": "text/plain" });
+    res.end(`host ${req.headers.host ?? "-"}\n`);
   } else if (p === "/status") {
     res.writeHead(Number(url.searchParams.get("code") ?? 500));
     res.end("status\n");
@@ -136,4 +139,43 @@ export async function closedPort(): Promise<number> {
   const port = (s.address() as AddressInfo).port;
   await new Promise<void>((r) => s.close(() => r()));
   return port;
+}
+
+/** A running server on a Unix socket. */
+export interface UnixTestServer {
+  readonly path: string;
+  /** Closes the server and every connection it has. */
+  close(): Promise<void>;
+}
+
+/**
+ * {@link handler}'s routes on the Unix socket `path`: HTTP, or HTTPS when `tls` gives the
+ * certificate chain and key (as curl --unix-socket reaches a local service).
+ */
+export async function startUnixHttpServer(
+  path: string,
+  tlsCredentials?: { cert: string; key: string },
+): Promise<UnixTestServer> {
+  const server = tlsCredentials
+    ? https.createServer({ ...tlsCredentials, ALPNProtocols: ["http/1.1"] }, handler)
+    : http.createServer(handler);
+  const sockets = new Set<net.Socket>();
+  server.on("connection", (s: net.Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+    s.on("error", () => {});
+  });
+  server.on("tlsClientError", () => {});
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(path, () => resolve());
+  });
+  return {
+    path,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
 }

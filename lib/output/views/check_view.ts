@@ -146,12 +146,11 @@ export function stageText(s: CheckStageEntry, style: Style): string {
   switch (s.stage) {
     case "resolve": {
       if (s.status !== "ok") {
-        return stageLine(
-          "resolve",
-          `${e(s.host)}: ${s.status === "skipped" ? skipped(style) : failed(s.error, style)}${hop}`,
-          s.ms,
-          style,
-        );
+        // Skipped only for a Unix socket: there is no name to resolve.
+        const text = s.status === "skipped"
+          ? `${skipped(style)} (Unix socket)`
+          : `${e(s.host)}: ${failed(s.error, style)}`;
+        return stageLine("resolve", text + hop, s.ms, style);
       }
       const via = s.aliases?.length ? `, via ${s.aliases.map(e).join(" → ")}` : "";
       const text = `${e(s.host)} → ${s.addresses.map((a) => e(a.address)).join(", ")} ` +
@@ -159,7 +158,10 @@ export function stageText(s: CheckStageEntry, style: Style): string {
       return stageLine("resolve", text, s.ms, style);
     }
     case "connect": {
-      const where = s.address === undefined ? "" : formatHostPort(e(s.address), s.port) + " ";
+      // Port 0: a Unix socket, whose address is its path.
+      const where = s.address === undefined
+        ? ""
+        : (s.port === 0 ? e(s.address) : formatHostPort(e(s.address), s.port)) + " ";
       const text = s.status === "ok"
         ? where.trimEnd()
         : where + (s.status === "skipped" ? skipped(style) : failed(s.error, style));

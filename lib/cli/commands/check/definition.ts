@@ -17,7 +17,8 @@ export const checkCommand = buildCommand({
     positional: {
       kind: "tuple",
       parameters: [{
-        brief: "https://host[:port]/path, http://…, a bare host (https) or host:port (TCP)",
+        brief:
+          "https://host[:port]/path, http://…, a bare host (https), host:port (TCP) or a Unix socket path",
         placeholder: "target",
         parse: String,
       }],

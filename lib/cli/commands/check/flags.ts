@@ -25,6 +25,7 @@ export interface TargetFlags {
   readonly source?: "system" | "hosts" | "dns";
   readonly server?: string;
   readonly hostsFile?: string;
+  readonly unixSocket?: string;
   readonly ipv4?: boolean;
   readonly ipv6?: boolean;
   readonly servername?: string;

@@ -36,6 +36,7 @@ export async function checkOptions(
     source: flags.source ?? (flags.server ? "dns" : undefined),
     server: flags.server,
     hostsFile: flags.hostsFile,
+    unixSocket: flags.unixSocket,
     servername: flags.servername,
     ca: flags.ca === undefined ? undefined : await readCa(flags.ca),
     insecure: flags.insecure,

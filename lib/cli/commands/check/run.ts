@@ -6,7 +6,7 @@
  */
 import { check, parseCheckTarget } from "../../../check/mod.ts";
 import { InputError } from "../../../core/errors.ts";
-import { netAdapter } from "../../../net/mod.ts";
+import { netAdapter } from "../../../net/adapter.ts";
 import { emitDocument } from "../../../output/document_emit.ts";
 import { outputFormat } from "../../../output/format.ts";
 import { checkParts, checkText } from "../../../output/views/check_view.ts";

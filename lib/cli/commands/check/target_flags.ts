@@ -6,6 +6,7 @@
 import { parseDuration } from "../../../core/parse_duration.ts";
 import { parseResolveEntry } from "../../../check/target.ts";
 import { parseDnsServer } from "../../../core/dns_server.ts";
+import { parseUnixPath } from "../../../core/unix_path.ts";
 import { parseHeader, parseMethod } from "./parsers.ts";
 
 const duration = (what: string, minMs = 1) => (t: string) => parseDuration(t, { what, minMs });
@@ -43,6 +44,13 @@ export const targetFlags = {
     kind: "parsed",
     parse: String,
     brief: "Hosts file to read with --source hosts (default /etc/hosts)",
+    placeholder: "path",
+    optional: true,
+  },
+  unixSocket: {
+    kind: "parsed",
+    parse: parseUnixPath,
+    brief: "Connect to this Unix socket instead of the URL's host and port, as curl --unix-socket",
     placeholder: "path",
     optional: true,
   },

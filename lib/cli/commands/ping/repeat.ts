@@ -43,13 +43,16 @@ export function pingKind(target: CheckTarget, tls: boolean | undefined): PingKin
 export function attemptOf(seq: number, startedAt: Date, result: CheckResult): PingAttempt {
   const hop = result.hops[result.hops.length - 1];
   const address = hop?.connect.address ?? hop?.connect.attempts.at(-1)?.address ?? null;
+  // A Unix socket: its path is the address; no port, no family.
+  const unix = hop?.connect.port === 0 && address !== null;
   const v = result.verdict;
   return {
     seq,
     ok: v.ok,
     address,
-    port: hop ? hop.connect.port : null,
-    family: address === null ? null : addressFamily(address),
+    ...(unix ? { path: address } : {}),
+    port: hop && !unix ? hop.connect.port : null,
+    family: address === null || unix ? null : addressFamily(address),
     timeMs: Math.round(result.totalMs * 1000) / 1000,
     reason: v.ok ? null : v.reason,
     message: v.ok ? null : v.detail,

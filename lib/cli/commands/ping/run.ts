@@ -4,7 +4,7 @@
  * @module
  */
 import { check, parseCheckTarget } from "../../../check/mod.ts";
-import { netAdapter } from "../../../net/mod.ts";
+import { netAdapter } from "../../../net/adapter.ts";
 import { outputFormat } from "../../../output/format.ts";
 import type { NetdiagContext } from "../../context.ts";
 import { checkOptions } from "../check/options.ts";
