@@ -25,6 +25,7 @@ import { helpCommand } from "./commands/help/definition.ts";
 import { versionCommand } from "./commands/version/definition.ts";
 import { checkCommand } from "./commands/check/definition.ts";
 import { pingCommand } from "./commands/ping/definition.ts";
+import { exporterCommand } from "./commands/exporter/definition.ts";
 import type { NetdiagContext } from "./context.ts";
 import { cliText } from "./text.ts";
 import { determineExitCode } from "./exit.ts";
@@ -59,6 +60,7 @@ const routes = {
   version: versionCommand,
   check: checkCommand,
   ping: pingCommand,
+  exporter: exporterCommand,
   // @routes (one line per command; keep this marker)
 };
 

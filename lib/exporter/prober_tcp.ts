@@ -6,6 +6,7 @@
  * `probe_ssl_*` ones for a TLS connection) and netdiag's.
  * @module
  */
+import { ipFamily } from "../net/host_lookup.ts";
 import { openTls, type TlsConnection } from "../net/tls.ts";
 import type { Connection } from "../net/types.ts";
 import { setAddressExtras } from "./connect_extras.ts";
@@ -32,10 +33,14 @@ export function splitHostPort(target: string): { host: string; port: number } | 
   return { host: m[1], port: Number(m[2]) };
 }
 
-/** The TLS options of a module's `tls_config` for `host`. */
+/**
+ * The TLS options of a module's `tls_config` for `host`. An IP literal is no server name (TLS
+ * sends no SNI for one; the certificate is checked against the address), as Go's crypto/tls has it.
+ */
 export function tlsOptions(config: TlsConfig, host: string) {
+  const servername = config.serverName ?? (ipFamily(host) ? undefined : host);
   return {
-    servername: config.serverName ?? host,
+    ...(servername !== undefined ? { servername } : {}),
     ...(config.ca ? { ca: config.ca } : {}),
     insecure: config.insecureSkipVerify,
     ...(config.minVersion ? { minVersion: TLS_VERSIONS[config.minVersion] } : {}),
@@ -210,7 +215,10 @@ async function queryResponse(
     }
     if (step.starttls) {
       ctx.stage = "tls";
-      const upgraded = await startTls(ctx, conn as Connection, tlsOptions(tcp.tlsConfig, host));
+      const upgraded = await startTls(ctx, conn as Connection, {
+        ...tlsOptions(tcp.tlsConfig, host),
+        verifyName: host,
+      });
       if (!("readChunk" in upgraded)) return upgraded;
       const refused = acceptHandshake(ctx, upgraded, tcp.tlsConfig);
       if (refused) return refused;

@@ -12,7 +12,10 @@ import * as tls from "node:tls";
 
 /** TLS options of {@link startTls}. */
 export interface StartTlsOptions {
-  readonly servername: string;
+  /** SNI and the name verified; none for an IP literal target (then {@link verifyName}). */
+  readonly servername?: string;
+  /** The name the certificate is checked against when there is no `servername`: the target. */
+  readonly verifyName: string;
   readonly ca?: string;
   readonly insecure: boolean;
   readonly minVersion?: "TLSv1" | "TLSv1.1" | "TLSv1.2" | "TLSv1.3";
@@ -58,7 +61,7 @@ export async function startTls(
   const t0 = performance.now();
   const socket = tls.connect({
     socket: duplexOf(conn),
-    servername: options.servername,
+    ...(options.servername !== undefined ? { servername: options.servername } : {}),
     ...(options.ca ? { ca: [options.ca] } : {}),
     ...(options.minVersion ? { minVersion: options.minVersion } : {}),
     rejectUnauthorized: false,
@@ -80,5 +83,10 @@ export async function startTls(
       `TLS Handshake (client) failed err=${(error as Error).message}`,
     );
   }
-  return describeTlsSocket(socket, options.servername, options.insecure, performance.now() - t0);
+  return describeTlsSocket(
+    socket,
+    options.servername ?? options.verifyName,
+    options.insecure,
+    performance.now() - t0,
+  );
 }

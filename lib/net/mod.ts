@@ -2,6 +2,15 @@
 export * from "./types.ts";
 export { netAdapter } from "./adapter.ts";
 export {
+  type HttpAddress,
+  type HttpHandler,
+  type HttpRequestInfo,
+  type HttpServer,
+  type HttpServerOptions,
+  serveHttp,
+  textResponse,
+} from "./http_server.ts";
+export {
   connectTls,
   openTls,
   type TlsAttempt,
