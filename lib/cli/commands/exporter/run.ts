@@ -9,7 +9,7 @@ import { escapeTerminal } from "../../../core/terminal_text.ts";
 import { isLoopbackHost } from "../../../exporter/allow_list.ts";
 import { loadConfigFile } from "../../../exporter/config_file.ts";
 import { type ExporterTotals, startExporter } from "../../../exporter/server.ts";
-import type { ExporterConfig } from "../../../exporter/types.ts";
+import { ConfigError, type ExporterConfig } from "../../../exporter/types.ts";
 import { netAdapter, NetError } from "../../../net/mod.ts";
 import { onReloadSignal } from "../../../runtime/reload_signal.ts";
 import type { NetdiagContext } from "../../context.ts";
@@ -77,6 +77,8 @@ async function loadOrExplain(path: string): Promise<ExporterConfig> {
     return await loadConfigFile(path);
   } catch (error) {
     if (error instanceof InputError) throw error;
+    // The loader's own errors already name the file.
+    if (error instanceof ConfigError) throw new InputError(escapeTerminal(error.message));
     const message = error instanceof Error ? error.message : String(error);
     throw new InputError(`cannot load config ${quote(path)}: ${escapeTerminal(message)}`, {
       cause: error,
