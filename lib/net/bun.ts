@@ -1,12 +1,14 @@
 /**
  * The socket adapter on Bun's own sockets: TCP and Unix streams over Bun.listen / Bun.connect,
  * which take about half the CPU per read and write of node:net on Bun (measured on echo ping-pong:
- * 0.25 s against 0.5 s of user time for 20,000 round trips). UDP and probe connects are
- * node.ts's. A Bun.connect cannot be cancelled: at its deadline or abort the attempt is reported
- * and abandoned, and its socket is closed if it opens later (the kernel gives up on an unanswered
- * SYN within minutes; netdiag's process exits before that).
+ * 0.25 s against 0.5 s of user time for 20,000 round trips); UDP over Bun.udpSocket (bun_udp.ts,
+ * node:dgram where that cannot do what is asked). Probe connects are node.ts's. A Bun.connect
+ * cannot be cancelled: at its deadline or abort the attempt is reported and abandoned, and its
+ * socket is closed if it opens later (the kernel gives up on an unanswered SYN within minutes;
+ * netdiag's process exits before that).
  * @module
  */
+import { bindBunDatagram } from "./bun_udp.ts";
 import { nodeAdapter, removeSocketFile, streamAddress, toNetError, unwrapHost } from "./node.ts";
 import { ReceiveQueue } from "./receive_queue.ts";
 import { explainUnixConnectError } from "./unix_connect_error.ts";
@@ -390,12 +392,12 @@ function listenOnce(options: ListenOptions): Promise<Listener> {
   });
 }
 
-/** The Bun implementation of {@link NetAdapter}: Bun's sockets for streams, node.ts's for UDP. */
+/** The Bun implementation of {@link NetAdapter}: Bun's sockets for streams and UDP. */
 export const bunAdapter: NetAdapter = {
   name: "bun",
   connect,
   listen,
-  bindDatagram: nodeAdapter.bindDatagram,
+  bindDatagram: bindBunDatagram,
   probeConnect: nodeAdapter.probeConnect,
   probeSocketsLinger: nodeAdapter.probeSocketsLinger,
 };

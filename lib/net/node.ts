@@ -1,7 +1,7 @@
 /**
- * The socket adapter on node:net and node:dgram. On Bun, `bun.ts` takes its UDP sockets and probe
- * connects from here (its streams are Bun's own sockets). Also loads under Deno's node
- * compatibility layer, so the contract tests run it on both runtimes. Probe connects use
+ * The socket adapter on node:net and node:dgram. On Bun, `bun.ts` takes its probe connects from
+ * here, and the UDP sockets Bun.udpSocket cannot make (see `bun_udp.ts`). Also loads under Deno's
+ * node compatibility layer, so the contract tests run it on both runtimes. Probe connects use
  * Bun.connect where it exists, more than twice as fast as node:net, see {@link probeConnect}.
  * @module
  */
@@ -273,6 +273,11 @@ function bindDatagram(options: DatagramOptions): Promise<DatagramSocket> {
   });
 }
 
+/** Whether two endpoints are the same address and port (`[::1]` and `::1` alike). */
+export function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
+  return a.port === b.port && unwrapHost(a.hostname) === unwrapHost(b.hostname);
+}
+
 /** The {@link DatagramSocket} over a bound node:dgram socket. */
 function datagramApi(
   socket: UdpSocket,
@@ -292,10 +297,14 @@ function datagramApi(
       if (!peer) return Promise.reject(new NetError("EINVAL", "send", self));
       const target = formatAddress(peer);
       if (closed) return Promise.reject(new NetError("CLOSED", "send", target));
+      const connected = options.connect;
+      const toPeer = connected !== undefined && (!to || sameEndpoint(to, connected));
+      // A connected socket sends to its peer only (node:dgram throws for an address given).
+      if (connected && !toPeer) return Promise.reject(new NetError("EINVAL", "send", target));
       return new Promise((res, rej) => {
         const done = (error: Error | null) =>
           error ? rej(toNetError(error, "send", target)) : res();
-        if (options.connect && !to) socket.send(data, done);
+        if (toPeer) socket.send(data, done);
         else socket.send(data, peer.port, unwrapHost(peer.hostname), done);
       });
     },

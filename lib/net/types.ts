@@ -1,8 +1,9 @@
 /**
  * The socket adapter contract: the only way netdiag does network I/O. Implementations:
  * `deno.ts` (Deno.connect / Deno.listen / Deno.listenDatagram), `bun.ts` (Bun.listen / Bun.connect
- * for streams; used on Bun) and `node.ts` (node:net / node:dgram: Bun's UDP and probe connects, and
- * a second implementation the contract tests run on both runtimes). Obtain one with `netAdapter()`
+ * for streams, Bun.udpSocket for UDP in `bun_udp.ts`; used on Bun) and `node.ts` (node:net /
+ * node:dgram: Bun's probe connects and its UDP sockets that ask for buffer sizes, and a second
+ * implementation the contract tests run on both runtimes). Obtain one with `netAdapter()`
  * from `lib/net/mod.ts`.
  */
 import { quoteForTerminal } from "../core/terminal_text.ts";
@@ -289,8 +290,9 @@ export interface DatagramOptions {
   readonly connect?: Endpoint;
   /**
    * Ask for a kernel receive buffer this big (SO_RCVBUF; the kernel caps it at
-   * `net.core.rmem_max`), where the runtime can set it: node:dgram on Bun can, Deno cannot (its
-   * `listenDatagram` takes no such option and its node:dgram only pretends), so it is ignored.
+   * `net.core.rmem_max`), where the runtime can set it: node:dgram on Bun can (so the Bun adapter
+   * binds such a socket with node:dgram, Bun.udpSocket cannot), Deno cannot (its `listenDatagram`
+   * takes no such option and its node:dgram only pretends), so it is ignored.
    */
   readonly receiveBufferBytes?: number;
   /** The same for the send buffer (SO_SNDBUF, capped at `net.core.wmem_max`). */
@@ -332,7 +334,7 @@ export type ProbeConnectOutcome =
 /** One runtime's implementation of netdiag's socket operations. */
 export interface NetAdapter {
   /**
-   * Implementation name: `deno`, `bun` (Bun's sockets for streams, node:dgram for UDP) or `node`
+   * Implementation name: `deno`, `bun` (Bun's sockets for streams and UDP) or `node`
    * (node:net / node:dgram; runs on Bun and under Deno's node layer, for the contract tests).
    */
   readonly name: "deno" | "bun" | "node";
