@@ -1,10 +1,13 @@
 /**
  * The file-transfer protocol of `send` and `receive`, on top of the framing protocol
- * (lib/core/framing.ts): each file is one frame whose JSON header is `{size, name, sha256}` and
- * whose body is the file's bytes; the receiver answers every file, in order, with a frame whose
- * header is `{size: 0, ok, name, error?, failed?}` and whose body is empty (see
- * docs/protocols/transfer.md). Also the results `send` and `receive` report (lib/transfer/) and
- * their exit codes. Pure: no I/O, no hashing.
+ * (lib/core/framing.ts): each file is one frame whose JSON header is `{size, name, sha256}`
+ * (version 1: the hash first) or `{size, name, trailer: "sha256"}` followed by a trailer frame
+ * `{size: 0, sha256}` (version 2: the hash after the body), and whose body is the file's bytes;
+ * the receiver answers every file, in order, with a frame whose header is
+ * `{size: 0, ok, name, error?, failed?}` and whose body is empty. A version 2 sender first says
+ * hello (`{size: 0, hello, versions}`) and learns the versions the receiver takes from the
+ * answer (see docs/protocols/transfer.md). Also the results `send` and `receive` report
+ * (lib/transfer/) and their exit codes. Pure: no I/O, no hashing.
  * @module
  */
 import { ExitCode } from "./exit_code.ts";
@@ -20,9 +23,17 @@ export interface FileHeader {
   readonly name: string;
   /** The number of bytes that follow. */
   readonly size: number;
-  /** The SHA-256 of those bytes, 64 lowercase hex digits. */
-  readonly sha256: string;
+  /**
+   * The SHA-256 of those bytes, 64 lowercase hex digits; absent when it follows the body in a
+   * trailer frame (version 2).
+   */
+  readonly sha256?: string;
 }
+
+/** The protocol versions this implementation takes, oldest first. */
+export const TRANSFER_VERSIONS: readonly number[] = Object.freeze([1, 2]);
+/** The value of a hello frame's `hello` key. */
+export const HELLO = "netdiag-transfer";
 
 /** The receiver's answer to one file. */
 export interface Ack {
@@ -39,13 +50,47 @@ export interface Ack {
    * (exit 3), not refused (exit 1). Absent on the wire when false.
    */
   readonly failed?: boolean;
+  /** On the answer to a hello only: the protocol versions the receiver takes. */
+  readonly versions?: readonly number[];
 }
 
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
-/** The JSON header of a file frame (the framing layer fills in `size` from the body length). */
+/**
+ * The JSON header of a file frame (the framing layer fills in `size` from the body length):
+ * with the hash (version 1) or announcing a trailer (version 2) when `file` has none.
+ */
 export function fileFrameHeader(file: FileHeader): Record<string, unknown> {
-  return { name: file.name, size: file.size, sha256: file.sha256 };
+  return file.sha256 === undefined
+    ? { name: file.name, size: file.size, trailer: "sha256" }
+    : { name: file.name, size: file.size, sha256: file.sha256 };
+}
+
+/** The JSON header of the trailer frame that follows a version 2 file's body (no body). */
+export function trailerFrameHeader(sha256: string): Record<string, unknown> {
+  return { size: 0, sha256 };
+}
+
+/** The JSON header of a sender's hello (no body): the versions it speaks. */
+export function helloFrameHeader(versions: readonly number[] = TRANSFER_VERSIONS): Record<
+  string,
+  unknown
+> {
+  return { size: 0, hello: HELLO, versions: [...versions] };
+}
+
+/**
+ * The version a sender speaking `mine` uses with a receiver whose answer to its hello was
+ * `answer`: the highest both take, or undefined when the answer names none (a receiver older
+ * than version 2 refuses the hello as a malformed header).
+ */
+export function agreedVersion(
+  answer: Ack | null,
+  mine: readonly number[] = TRANSFER_VERSIONS,
+): number | undefined {
+  if (!answer?.ok || answer.versions === undefined) return undefined;
+  const common = answer.versions.filter((v) => mine.includes(v));
+  return common.length > 0 ? Math.max(...common) : undefined;
 }
 
 /** The JSON header of an acknowledgement frame (its body is empty). */
@@ -53,6 +98,7 @@ export function ackFrameHeader(ack: Ack): Record<string, unknown> {
   const header: Record<string, unknown> = { size: 0, ok: ack.ok, name: ack.name };
   if (ack.error !== undefined) header.error = ack.error;
   if (ack.failed) header.failed = true;
+  if (ack.versions !== undefined) header.versions = [...ack.versions];
   return header;
 }
 
@@ -73,7 +119,8 @@ export type HeaderCheck =
 
 /**
  * Checks a file frame's header: a string `name` that is a safe file name, a whole `size` within
- * `maxSize`, a 64-digit hex `sha256`. Unsafe names are refused (not rewritten).
+ * `maxSize`, and either a 64-digit hex `sha256` (version 1) or `trailer: "sha256"` (version 2:
+ * the hash follows the body), not both. Unsafe names are refused (not rewritten).
  */
 export function checkFileHeader(header: Record<string, unknown>, maxSize: number): HeaderCheck {
   const name = typeof header.name === "string" ? header.name : "";
@@ -83,13 +130,37 @@ export function checkFileHeader(header: Record<string, unknown>, maxSize: number
   if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) {
     return bad("malformed header: no valid size", true);
   }
-  if (typeof header.sha256 !== "string" || !SHA256_HEX.test(header.sha256)) {
+  const trailing = header.trailer !== undefined;
+  if (trailing && (header.trailer !== "sha256" || header.sha256 !== undefined)) {
+    return bad('malformed header: trailer must be "sha256", without a sha256 in the header', true);
+  }
+  if (!trailing && (typeof header.sha256 !== "string" || !SHA256_HEX.test(header.sha256))) {
     return bad("malformed header: sha256 must be 64 hex digits", true);
   }
   if (size > maxSize) return bad(`too large: ${size} bytes, at most ${maxSize}`, true);
   const unsafe = unsafeFileNameReason(name);
   if (unsafe) return bad(`unsafe name: ${unsafe}`, false);
-  return { ok: true, file: { name, size, sha256: header.sha256.toLowerCase() } };
+  if (trailing) return { ok: true, file: { name, size } };
+  return { ok: true, file: { name, size, sha256: (header.sha256 as string).toLowerCase() } };
+}
+
+/**
+ * Checks a trailer frame's header: `size` 0 and a 64-digit hex `sha256`. Returns the hash in
+ * lower case, or why the frame is not a trailer.
+ */
+export function checkTrailer(
+  header: Record<string, unknown>,
+): { readonly sha256: string } | { readonly error: string } {
+  if (header.size !== 0) return { error: "protocol error: a sha256 trailer must have no body" };
+  if (typeof header.sha256 !== "string" || !SHA256_HEX.test(header.sha256)) {
+    return { error: "protocol error: expected a sha256 trailer of 64 hex digits" };
+  }
+  return { sha256: header.sha256.toLowerCase() };
+}
+
+/** Whether a frame header is a sender's hello (a `hello` key, whatever else it has). */
+export function isHello(header: Record<string, unknown>): boolean {
+  return header.hello !== undefined;
 }
 
 /** Parses an acknowledgement frame's header; undefined when it is not one. */
@@ -100,6 +171,10 @@ export function parseAck(header: Record<string, unknown>): Ack | undefined {
   const ack: { -readonly [K in keyof Ack]: Ack[K] } = { ok: header.ok, name: header.name };
   if (header.error !== undefined) ack.error = header.error;
   if (header.failed === true && !header.ok) ack.failed = true;
+  const versions = header.versions;
+  if (Array.isArray(versions) && versions.length <= 16) {
+    ack.versions = versions.filter((v): v is number => Number.isSafeInteger(v));
+  }
   return ack;
 }
 
@@ -115,7 +190,7 @@ export function verifyReceived(
   if (receivedBytes !== expected.size) {
     return `size mismatch: expected ${expected.size} bytes, received ${receivedBytes}`;
   }
-  if (sha256.toLowerCase() !== expected.sha256) {
+  if (sha256.toLowerCase() !== expected.sha256?.toLowerCase()) {
     return `sha256 mismatch: expected ${expected.sha256}, received ${sha256.toLowerCase()}`;
   }
   return undefined;
@@ -129,31 +204,47 @@ export type ReceiverAction =
   | { readonly type: "write"; readonly chunk: Uint8Array }
   /** Drop the chunk: it belongs to a refused file. */
   | { readonly type: "skip"; readonly bytes: number }
-  /** All of `file`'s bytes arrived: verify, rename into place (or delete) and acknowledge. */
+  /**
+   * All of `file`'s bytes (and its trailer) arrived: verify against `file.sha256`, rename into
+   * place (or delete) and acknowledge.
+   */
   | { readonly type: "commit"; readonly file: FileHeader; readonly received: number }
   /** Send this acknowledgement now; with `close`, then close the connection. */
   | { readonly type: "ack"; readonly ack: Ack; readonly close: boolean }
+  /** Answer the sender's hello with this (not a file: nothing to report). */
+  | { readonly type: "greet"; readonly ack: Ack }
   /** The connection broke inside a file: delete its temporary file; nothing is saved. */
   | { readonly type: "abort"; readonly name: string; readonly reason: string }
   /** The sender finished cleanly between files. */
   | { readonly type: "done" }
-  /** Nothing to do (a refused file's frame ended). */
+  /** Nothing to do (a refused file's frame ended, a version 2 body ended before its trailer). */
   | { readonly type: "none" };
 
 /** Where the receiver stands on one connection. */
-export type ReceiverPhase = "idle" | "receiving" | "skipping" | "closed";
+export type ReceiverPhase = "idle" | "hello" | "receiving" | "skipping" | "closed";
+
+/** Where a version 2 file stands after its body: waiting for the trailer, or for its end. */
+type TrailerStep = "body" | "header" | "end";
 
 /**
- * The receiving side of one connection, as a state machine over framing events: a header opens
- * a file (or refuses it), body chunks are written (or skipped for a refused file), the frame's
- * end commits the file; end of stream between files is a clean finish and inside a file an
- * abort. Pure: the caller performs the actions.
+ * The receiving side of one connection, as a state machine over framing events: a hello (first
+ * frame only) is answered with the versions taken, a header opens a file (or refuses it), body
+ * chunks are written (or skipped for a refused file), the frame's end commits the file — or,
+ * for a version 2 file, the end of the trailer frame that follows with its SHA-256; end of
+ * stream between files is a clean finish and inside a file (its trailer included) an abort.
+ * Pure: the caller performs the actions.
  */
 export class ReceiverMachine {
   #phase: ReceiverPhase = "idle";
   #file: FileHeader | undefined;
   #name = "";
+  #size = 0;
   #received = 0;
+  #frames = 0;
+  /** Whether the current file's hash follows its body (version 2), and how far that got. */
+  #trailing = false;
+  #step: TrailerStep = "body";
+  #trailerSha = "";
   readonly #maxSize: number;
 
   /** Creates a machine refusing files over `maxSize` bytes. */
@@ -181,55 +272,97 @@ export class ReceiverMachine {
     switch (this.#phase) {
       case "closed":
         return { type: "none" };
-      case "idle": {
-        if (event.type !== "header") return this.#close("protocol error: data outside a frame");
-        const check = checkFileHeader(event.header, this.#maxSize);
-        this.#received = 0;
-        if (!check.ok) {
-          if (check.fatal) {
-            this.#phase = "closed";
-            return {
-              type: "ack",
-              ack: { ok: false, name: check.name, error: check.error },
-              close: true,
-            };
-          }
-          this.#phase = "skipping";
-          this.#name = check.name;
-          return {
-            type: "ack",
-            ack: { ok: false, name: check.name, error: check.error },
-            close: false,
-          };
-        }
-        this.#phase = "receiving";
-        this.#file = check.file;
-        this.#name = check.file.name;
-        return { type: "open", file: check.file };
-      }
-      case "receiving":
-      case "skipping": {
-        if (event.type === "header") return this.#close("protocol error: header inside a frame");
-        if (event.type === "body") {
-          this.#received += event.chunk.length;
-          return this.#phase === "receiving"
-            ? { type: "write", chunk: event.chunk }
-            : { type: "skip", bytes: event.chunk.length };
-        }
-        const wasReceiving = this.#phase === "receiving";
+      case "hello":
+        if (event.type !== "end") return this.#close("protocol error: a hello must have no body");
         this.#phase = "idle";
-        if (!wasReceiving) return { type: "none" };
-        const file = this.#file!;
-        this.#file = undefined;
-        return { type: "commit", file, received: this.#received };
-      }
+        return { type: "none" };
+      case "idle":
+        if (event.type !== "header") return this.#close("protocol error: data outside a frame");
+        return this.#header(event.header);
+      case "receiving":
+      case "skipping":
+        return this.#step === "body" ? this.#body(event) : this.#trailer(event);
     }
+  }
+
+  #header(header: Record<string, unknown>): ReceiverAction {
+    if (isHello(header)) {
+      if (this.#frames++ > 0) return this.#close("protocol error: a hello after the first frame");
+      this.#phase = "hello";
+      return { type: "greet", ack: { ok: true, name: "", versions: TRANSFER_VERSIONS } };
+    }
+    this.#frames++;
+    const check = checkFileHeader(header, this.#maxSize);
+    this.#received = 0;
+    if (!check.ok) {
+      const ack: Ack = { ok: false, name: check.name, error: check.error };
+      if (check.fatal) {
+        this.#phase = "closed";
+        return { type: "ack", ack, close: true };
+      }
+      this.#phase = "skipping";
+      this.#name = check.name;
+      this.#size = typeof header.size === "number" ? header.size : 0;
+      this.#trailing = header.trailer !== undefined;
+      this.#step = "body";
+      return { type: "ack", ack, close: false };
+    }
+    this.#phase = "receiving";
+    this.#file = check.file;
+    this.#name = check.file.name;
+    this.#size = check.file.size;
+    this.#trailing = check.file.sha256 === undefined;
+    this.#step = "body";
+    return { type: "open", file: check.file };
+  }
+
+  #body(event: FrameEvent): ReceiverAction {
+    if (event.type === "header") return this.#close("protocol error: header inside a frame");
+    if (event.type === "body") {
+      this.#received += event.chunk.length;
+      return this.#phase === "receiving"
+        ? { type: "write", chunk: event.chunk }
+        : { type: "skip", bytes: event.chunk.length };
+    }
+    if (this.#trailing) {
+      this.#step = "header";
+      return { type: "none" };
+    }
+    return this.#settle(undefined);
+  }
+
+  /** The frame after a version 2 body: a trailer with its SHA-256, and that frame's end. */
+  #trailer(event: FrameEvent): ReceiverAction {
+    if (this.#step === "header") {
+      if (event.type !== "header") return this.#close("protocol error: data outside a frame");
+      const check = checkTrailer(event.header);
+      if ("error" in check) return this.#close(check.error);
+      this.#trailerSha = check.sha256;
+      this.#step = "end";
+      return { type: "none" };
+    }
+    if (event.type !== "end") {
+      return this.#close("protocol error: a sha256 trailer must have no body");
+    }
+    return this.#settle(this.#trailerSha);
+  }
+
+  /** The file's last frame ended: commit it (with the trailer's hash, if it had one). */
+  #settle(trailerSha: string | undefined): ReceiverAction {
+    const wasReceiving = this.#phase === "receiving";
+    this.#phase = "idle";
+    this.#step = "body";
+    const file = this.#file;
+    this.#file = undefined;
+    if (!wasReceiving || !file) return { type: "none" };
+    const verified = trailerSha === undefined ? file : { ...file, sha256: trailerSha };
+    return { type: "commit", file: verified, received: this.#received };
   }
 
   /**
    * Refuses the file being received (its name is taken; with `failed`, the receiver could not
-   * create or write its temporary file): the rest of its body is skipped. Returns the
-   * acknowledgement to send.
+   * create or write its temporary file): the rest of its body (and its trailer) is skipped.
+   * Returns the acknowledgement to send.
    */
   refuse(error: string, failed = false): ReceiverAction {
     if (this.#phase !== "receiving") return { type: "none" };
@@ -244,18 +377,16 @@ export class ReceiverMachine {
   /**
    * The connection reached end of stream (or broke, with `reason`): a clean finish only between
    * files. Inside a file it is an abort, by default because the "connection closed after N of M
-   * bytes".
+   * bytes" (or "… before its sha256 trailer" when only the trailer was missing).
    */
   eof(reason?: string): ReceiverAction {
     const phase = this.#phase;
     this.#phase = "closed";
     if (phase !== "receiving") return { type: "done" };
-    const size = this.#file?.size ?? 0;
-    return {
-      type: "abort",
-      name: this.#name,
-      reason: reason ?? `connection closed after ${this.#received} of ${size} bytes`,
-    };
+    const where = this.#step === "body"
+      ? `connection closed after ${this.#received} of ${this.#size} bytes`
+      : `connection closed after all ${this.#size} bytes, before their sha256 trailer`;
+    return { type: "abort", name: this.#name, reason: reason ?? where };
   }
 
   #close(error: string): ReceiverAction {
@@ -431,7 +562,7 @@ export interface ReceivedFile {
   readonly status: ReceiveStatus;
   /** Bytes received (for a refused file: the size its header announced, or 0). */
   readonly size: number;
-  /** The SHA-256 its header announced, when there was a valid header. */
+  /** The SHA-256 its header (version 2: its trailer) announced, when one arrived. */
   readonly sha256?: string;
   /** Why it was refused or failed. */
   readonly error?: string;

@@ -69,10 +69,10 @@ export async function openDirect(path: string): Promise<FileHandle | undefined> 
 }
 
 /**
- * Writes one received file through a sender's blocks: body bytes are copied into the block
- * being filled, and each full block is written at its place in the file while the next ones
- * fill (several writes can be in flight, so the disk does not wait for this thread between
- * them); pushing waits only when the next block is still being written. Full blocks go through
+ * Writes one received file through a sender's blocks: body bytes are received into the block
+ * being filled ({@link BlockWriter.space}) or copied there, and each full block is written at
+ * its place in the file while the next ones fill (several writes can be in flight, so the disk
+ * does not wait for this thread between them); pushing waits only when the next block is still being written. Full blocks go through
  * the O_DIRECT handle when there is one, the last, partial block through the ordinary handle; a
  * direct write refused with EINVAL (an alignment the file system wants and the block lacks) is
  * redone through the ordinary handle, which then takes the rest of the file. The first write
@@ -99,13 +99,27 @@ export class BlockWriter {
     this.#writing = blocks.map(() => Promise.resolve());
   }
 
-  /** Copies `chunk` in, writing every block it fills. Throws the first write error. */
+  /**
+   * The free part of the block being filled (never empty): a reader can receive straight into
+   * it, and {@link push} then finds the bytes in place and copies nothing. The view is good
+   * until the next `push` or `finish`.
+   */
+  space(): Uint8Array {
+    return this.#blocks[this.#current].subarray(this.#filled);
+  }
+
+  /**
+   * Copies `chunk` in (nothing to copy when it was received into {@link space}), writing every
+   * block it fills. Throws the first write error.
+   */
   async push(chunk: Uint8Array): Promise<void> {
     let offset = 0;
     while (offset < chunk.length) {
       const block = this.#blocks[this.#current];
       const take = Math.min(block.length - this.#filled, chunk.length - offset);
-      block.set(chunk.subarray(offset, offset + take), this.#filled);
+      const inPlace = chunk.buffer === block.buffer &&
+        chunk.byteOffset + offset === block.byteOffset + this.#filled;
+      if (!inPlace) block.set(chunk.subarray(offset, offset + take), this.#filled);
       this.#filled += take;
       offset += take;
       if (this.#filled === block.length) {

@@ -26,7 +26,10 @@ import {
 import { type Connection, NetError, type SocketAddress } from "../net/types.ts";
 import { failure, type FileStore, type Incoming, type Problem } from "./receive_store.ts";
 
-/** Bytes read from a sender per step (body bytes are copied out into blocks at once). */
+/**
+ * Bytes read from a sender per step outside a file's body (inside one, reads go straight into
+ * the file's write block, see BlockWriter.space).
+ */
 const READ_BUFFER = 1024 * 1024;
 /** A file header is a name, a size and a hash: 16 KiB is plenty. */
 const MAX_HEADER_BYTES = 16 * 1024;
@@ -158,18 +161,20 @@ export class ReceiveSession {
       maxHeaderBytes: MAX_HEADER_BYTES,
       maxBodyBytes: Number.MAX_SAFE_INTEGER,
     });
-    // Body bytes are copied out of the buffer (into the file's blocks) before the next read.
+    // Inside a file, bytes are received into its write block (no copy when they are its body);
+    // elsewhere into this buffer. Either way they are used up before the next read.
     const buffer = new Uint8Array(READ_BUFFER);
     const events: FrameEvent[] = [];
     for (;;) {
-      const n = await this.#read(buffer);
+      const into = this.#incoming?.writer.space() ?? buffer;
+      const n = await this.#read(into);
       if (n === undefined || this.#cutReason !== undefined) return "broken";
       if (n === null) return "eof";
       this.spoke = true;
       events.length = 0;
       let bad: FrameError | undefined;
       try {
-        decoder.pushInto(buffer.subarray(0, n), events);
+        decoder.pushInto(into.subarray(0, n), events);
       } catch (error) {
         if (!(error instanceof FrameError)) throw error;
         bad = error;
@@ -248,6 +253,9 @@ export class ReceiveSession {
         return true;
       case "ack":
         return await this.#answered(action.ack, action.close);
+      case "greet":
+        await this.#answer(action.ack);
+        return true;
       case "abort":
         await this.#abort(action.reason, false);
         return false;
@@ -278,7 +286,7 @@ export class ReceiveSession {
     let problem: Problem | undefined;
     try {
       await incoming.writer.finish();
-      problem = await this.#ctx.store.commit(incoming, received);
+      problem = await this.#ctx.store.commit(incoming, received, file);
     } catch (error) {
       await this.#ctx.store.discard(incoming);
       problem = failure(`cannot write: ${describeFsError(error)}`);
@@ -294,7 +302,7 @@ export class ReceiveSession {
       peer: this.#peer,
       status: problem === undefined ? "saved" : problem.failed ? "failed" : "refused",
       size: received,
-      sha256: file.sha256,
+      ...sha256Field(file.sha256),
       ...(problem === undefined ? {} : { error: problem.error }),
       durationMs: roundMs(ms),
       bytesPerSecond: bytesPerSecond(received, ms),
@@ -311,7 +319,7 @@ export class ReceiveSession {
       peer: this.#peer,
       status: ack.failed ? "failed" : "refused",
       size: header?.size ?? 0,
-      ...(header ? { sha256: header.sha256 } : {}),
+      ...sha256Field(header?.sha256),
       error: ack.error ?? "refused",
       durationMs: 0,
       bytesPerSecond: 0,
@@ -345,7 +353,7 @@ export class ReceiveSession {
       peer: this.#peer,
       status: "failed",
       size: this.#machine.received,
-      sha256: incoming.file.sha256,
+      ...sha256Field(incoming.file.sha256),
       error: reason,
       durationMs: roundMs(performance.now() - this.#headerAt),
       bytesPerSecond: 0,
@@ -376,6 +384,11 @@ export class ReceiveSession {
     const ack: Ack = { ok: false, name: this.#machine.receiving, error: reason, failed: true };
     void sendAck(this.#conn, ack).then(() => this.#conn.closeWrite()).catch(() => {});
   }
+}
+
+/** `{ sha256 }` to spread into a result when the hash is known (version 2: after the body). */
+function sha256Field(sha256: string | undefined): { sha256?: string } {
+  return sha256 === undefined ? {} : { sha256 };
 }
 
 /** `{ failed: true }` to spread into an answer, or nothing. */

@@ -90,16 +90,21 @@ export class FileStore {
   }
 
   /**
-   * Finishes `incoming` after its last byte: verifies size and SHA-256, then renames it into
-   * place (never replacing an existing file without `overwrite`). Returns why it was not saved,
-   * or undefined when it was. The temporary file is gone either way.
+   * Finishes `incoming` after its last byte: verifies size and SHA-256 against `expected` (its
+   * header, with the hash from the trailer for version 2), then renames it into place (never
+   * replacing an existing file without `overwrite`). Returns why it was not saved, or undefined
+   * when it was. The temporary file is gone either way.
    */
-  async commit(incoming: Incoming, received: number): Promise<Problem | undefined> {
+  async commit(
+    incoming: Incoming,
+    received: number,
+    expected: FileHeader = incoming.file,
+  ): Promise<Problem | undefined> {
     const { file, tempPath, handle, writer } = incoming;
     const finalPath = join(this.#dir, file.name);
     try {
       await writer.close();
-      const problem = verifyReceived(file, received, incoming.hash.digest("hex"));
+      const problem = verifyReceived(expected, received, incoming.hash.digest("hex"));
       if (problem) {
         await handle.close();
         return refusal(problem);

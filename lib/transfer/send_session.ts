@@ -3,9 +3,16 @@
  * receiver's acknowledgements in order.
  * @module
  */
-import { encodeFrameHead, FrameDecoder } from "../core/framing.ts";
+import { encodeFrame, encodeFrameHead, FrameDecoder } from "../core/framing.ts";
 import { formatDurationSetting } from "../core/duration_setting.ts";
-import { type Ack, fileFrameHeader, type FileHeader, parseAck } from "../core/transfer.ts";
+import {
+  type Ack,
+  fileFrameHeader,
+  type FileHeader,
+  helloFrameHeader,
+  parseAck,
+  trailerFrameHeader,
+} from "../core/transfer.ts";
 import { type Connection, NetError } from "../net/types.ts";
 
 /** Largest answer header accepted from a receiver. */
@@ -14,6 +21,7 @@ const MAX_ANSWER_HEADER_BYTES = 64 * 1024;
 const MAX_ANSWER_BODY_BYTES = 1024 * 1024;
 /** Bytes read per step from the receiver (answers are small). */
 const ANSWER_READ_BYTES = 16 * 1024;
+const EMPTY = new Uint8Array(0);
 
 /**
  * One `send`'s connection. A failure stops both sides and is kept as the reason given for files
@@ -51,6 +59,26 @@ export class SendSession {
   /** True once the receiver's side of the connection has ended. */
   get receiverGone(): boolean {
     return this.#readerDone;
+  }
+
+  /**
+   * Says hello (version 2) and waits for the answer, which lists the versions the receiver
+   * takes (a receiver older than version 2 refuses it as a malformed header). Null when no
+   * answer came: the session failed (see {@link failure}) or the receiver closed.
+   */
+  async hello(): Promise<Ack | null> {
+    this.#announced++;
+    try {
+      await this.write(encodeFrame(helloFrameHeader(), EMPTY));
+    } catch (error) {
+      this.fail(error instanceof Error ? error.message : String(error));
+    }
+    return await this.nextAck();
+  }
+
+  /** Writes the trailer frame with the SHA-256 of the body just written (version 2). */
+  async trailer(sha256: string): Promise<void> {
+    await this.write(encodeFrame(trailerFrameHeader(sha256), EMPTY));
   }
 
   /** Announces one more file: notes it (for the wait for its answer) and writes its header. */

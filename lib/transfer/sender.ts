@@ -1,26 +1,30 @@
 /**
- * The sending side of a verified file transfer (`netdiag send`): check the files, hash them
- * ahead of the stream, connect, stream each as one frame, and collect the receiver's answers.
+ * The sending side of a verified file transfer (`netdiag send`): check the files, connect, agree
+ * on the protocol version, stream each file as one frame (version 2: hashed on its way out, the
+ * hash in a trailer; version 1: hashed ahead of the stream, the hash in the header), and collect
+ * the receiver's answers.
  * @module
  */
-import { type FileHandle, open, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { InputError, quote } from "../core/errors.ts";
 import { unsafeFileNameReason } from "../core/file_name.ts";
 import { describeFsError } from "../core/fs_error.ts";
 import { filesToHashFirst } from "../core/hash_plan.ts";
 import {
+  agreedVersion,
   bytesPerSecond,
   roundMs,
   sendOutcome,
   type SendSummary,
   type SentFile,
   type TransferAddress,
-  type TransferTarget,
 } from "../core/transfer.ts";
-import { type NetAdapter, NetError } from "../net/types.ts";
-import { dialReceiver } from "./dial.ts";
+import type { TransferTarget } from "../core/transfer.ts";
+import type { NetAdapter } from "../net/types.ts";
+import { type Dialled, dialReceiver } from "./dial.ts";
 import { Hasher } from "./file_hash.ts";
+import { type Outgoing, type Transfer, writeFiles } from "./send_stream.ts";
 import { SendSession } from "./send_session.ts";
 
 /** Options of {@link sendFiles}. */
@@ -38,14 +42,23 @@ export interface SendOptions {
    * is an OperationalError (`no IPv6 address`), an IP literal of the other family an InputError.
    */
   readonly family?: 4 | 6;
+  /**
+   * Speak protocol version 1 at once, without a hello: each file is hashed before its header
+   * (read twice). Default false: say hello, and use version 2 (each file read once, its hash in
+   * a trailer) when the receiver takes it, else fall back to version 1 on a new connection. For
+   * receivers older than version 2 started with `--once`, which the hello would end.
+   */
+  readonly hashFirst?: boolean;
 }
 
 /** Callbacks for what a send goes through; all optional. */
 export interface SendHooks {
-  /** The sender waits for the SHA-256 of file `name` (before connecting, or before its header). */
+  /** The sender waits for the SHA-256 of file `name` (version 1: before connecting or a header). */
   onHashing?(name: string): void;
-  /** Connected to the receiver at `peer`. */
+  /** Connected to the receiver at `peer` (again, when falling back to version 1). */
   onConnected?(peer: TransferAddress): void;
+  /** The protocol version the files go with: 2, or 1 (asked for, or the receiver's only one). */
+  onVersion?(version: number): void;
   /** `sentBytes` of the `sizeBytes` of file `name` are written (after every chunk, ~1 MiB). */
   onProgress?(name: string, sentBytes: number, sizeBytes: number): void;
   /** A file is settled (in order): verified, refused or failed. */
@@ -62,48 +75,17 @@ export interface SendResult {
   readonly interrupted: boolean;
 }
 
-/** Bytes read from a file per step while streaming it. */
-const CHUNK = 1024 * 1024;
-
-/** A file to send, as checked before connecting. */
-interface Outgoing {
-  readonly path: string;
-  readonly name: string;
-  /** Its size when checked (for planning the hashing; the hash decides what is sent). */
-  readonly size: number;
-}
-
-/** A file whose header went out. */
-interface Announced {
-  readonly size: number;
-  readonly sha256: string;
-  readonly startedAt: number;
-}
-
-/** A problem of `send`'s own with a file (it cannot be read, or it shrank), not the network's. */
-class SourceError extends Error {}
-
-/** The state one send shares between its writer and the reader of answers. */
-interface Transfer {
-  readonly files: readonly Outgoing[];
-  readonly hasher: Hasher;
-  readonly session: SendSession;
-  readonly hooks: SendHooks;
-  /** The files whose header went out, by index. */
-  readonly announced: Announced[];
-  /** Why the sender could not send a file itself, by index (at most one: sending stops there). */
-  readonly localErrors: Map<number, string>;
-}
-
 /**
  * Sends `options.files` to a receiver (`netdiag receive` or any peer of the transfer protocol,
  * docs/protocols/transfer.md) and returns how each fared. Checks every file first (throws
- * {@link InputError}: missing, not a regular file, unsafe or duplicate name); hashes enough of
- * them before connecting that each header is ready when the previous file ends; throws the
- * connect's error (`NegativeError` refused, `OperationalError` otherwise). Once connected it
- * never throws: a broken connection, an idle receiver or a file that cannot be read to its end
- * fail files in the result. Aborting `signal` before the connection rejects with its reason;
- * after, it stops the transfer and the result is `interrupted`.
+ * {@link InputError}: missing, not a regular file, unsafe or duplicate name); connects and says
+ * hello: a receiver that takes version 2 gets each file read once, hashed on its way out; one
+ * that refuses the hello gets version 1 on a new connection, with enough files hashed before
+ * connecting that each header is ready when the previous file ends. Throws the connect's error
+ * (`NegativeError` refused, `OperationalError` otherwise). Once connected it never throws: a
+ * broken connection, an idle receiver or a file that cannot be read to its end fail files in
+ * the result. Aborting `signal` before the connection rejects with its reason; after, it stops
+ * the transfer and the result is `interrupted`.
  */
 export async function sendFiles(
   adapter: NetAdapter,
@@ -111,10 +93,48 @@ export async function sendFiles(
   hooks: SendHooks = {},
   signal?: AbortSignal,
 ): Promise<SendResult> {
-  const { connectTimeoutMs = 10_000, idleTimeoutMs = 30_000 } = options;
   const files = await checkFiles(options.files);
-  // A header carries its file's hash, and a receiver drops a sender whose next header is late:
-  // enough files are hashed before connecting for the rest to be hashed ahead of the stream.
+  const dial = () =>
+    dialReceiver(adapter, options.target, {
+      timeoutMs: options.connectTimeoutMs ?? 10_000,
+      family: options.family,
+    }, signal);
+  if (options.hashFirst) return await sendHashFirst(files, dial, options, hooks, signal);
+  const dialled = await dial();
+  hooks.onConnected?.(dialled.peer);
+  const session = new SendSession(dialled.conn, options.idleTimeoutMs ?? 30_000);
+  const stop = () => session.fail("interrupted");
+  signal?.addEventListener("abort", stop, { once: true });
+  let answer;
+  try {
+    answer = await session.hello();
+  } finally {
+    signal?.removeEventListener("abort", stop);
+  }
+  // A refusal of the hello is an older receiver's: it takes version 1 only.
+  if (answer !== null && agreedVersion(answer) !== 2) {
+    session.close();
+    return await sendHashFirst(files, dial, options, hooks, signal);
+  }
+  hooks.onVersion?.(2);
+  return await runTransfer({ files, session, hooks, announced: [], localErrors: new Map() }, {
+    peer: dialled.peer,
+    signal,
+  });
+}
+
+/**
+ * Version 1: hashes enough files before connecting that the rest are hashed ahead of the stream
+ * (a header carries its file's hash, and a receiver drops a sender whose next header is late),
+ * connects, and streams.
+ */
+async function sendHashFirst(
+  files: readonly Outgoing[],
+  dial: () => Promise<Dialled>,
+  options: SendOptions,
+  hooks: SendHooks,
+  signal?: AbortSignal,
+): Promise<SendResult> {
   let connecting = true;
   const hasher = new Hasher(files.map((f) => f.path), (i) => {
     if (connecting) hooks.onHashing?.(files[i].name);
@@ -124,28 +144,30 @@ export async function sendFiles(
     const first = hasher.result(filesToHashFirst(files.map((f) => f.size)) - 1);
     await untilAborted(first.catch(() => {}), signal);
     connecting = false;
-    dialled = await dialReceiver(
-      adapter,
-      options.target,
-      { timeoutMs: connectTimeoutMs, family: options.family },
-      signal,
-    );
+    dialled = await dial();
   } catch (error) {
     hasher.stop();
     throw error;
   }
   hooks.onConnected?.(dialled.peer);
-  const session = new SendSession(dialled.conn, idleTimeoutMs);
-  const transfer: Transfer = {
-    files,
-    hasher,
-    session,
-    hooks,
-    announced: [],
-    localErrors: new Map(),
-  };
+  hooks.onVersion?.(1);
+  const session = new SendSession(dialled.conn, options.idleTimeoutMs ?? 30_000);
+  return await runTransfer(
+    { files, hasher, session, hooks, announced: [], localErrors: new Map() },
+    { peer: dialled.peer, signal },
+  );
+}
+
+/** Streams the files and collects the answers on a connected session; closes it. */
+async function runTransfer(
+  transfer: Transfer & { readonly hooks: SendHooks },
+  context: { readonly peer: TransferAddress; readonly signal?: AbortSignal },
+): Promise<SendResult> {
+  const { session } = transfer;
+  const { peer, signal } = context;
   const onAbort = () => session.fail("interrupted");
   signal?.addEventListener("abort", onAbort, { once: true });
+  if (signal?.aborted) onAbort();
   const started = performance.now();
   try {
     const writing = writeFiles(transfer);
@@ -153,7 +175,7 @@ export async function sendFiles(
     await writing;
     const durationMs = performance.now() - started;
     return {
-      summary: summarize(dialled.peer, results, durationMs),
+      summary: summarize(peer, results, durationMs),
       results,
       interrupted: signal?.aborted ?? false,
     };
@@ -193,58 +215,8 @@ function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> 
   });
 }
 
-/**
- * Streams every file in order: its header once its hash is ready, then its bytes. Stops at the
- * first problem: a network one ends the session; one of the sender's own (the file cannot be
- * read, or it shrank) half-closes it instead, so that the receiver still answers the files
- * before and says where this one was cut short.
- */
-async function writeFiles(t: Transfer): Promise<void> {
-  const { files, hasher, session, hooks } = t;
-  const buffers = [new Uint8Array(CHUNK), new Uint8Array(CHUNK)];
-  try {
-    for (let i = 0; i < files.length; i++) {
-      const file = files[i];
-      if (session.stopped) return;
-      hooks.onHashing?.(file.name);
-      let hashed;
-      try {
-        hashed = await hasher.result(i);
-      } catch (error) {
-        t.localErrors.set(i, `cannot read ${quote(file.path)}: ${describeFsError(error)}`);
-        session.abandon(`${quote(file.name)} could not be read`);
-        return;
-      }
-      if (session.stopped) return;
-      const { size, sha256 } = hashed;
-      t.announced.push({ size, sha256, startedAt: performance.now() });
-      try {
-        await session.announce({ name: file.name, size, sha256 });
-        await streamFile(file, size, session, buffers, hooks);
-      } catch (error) {
-        if (!(error instanceof SourceError)) {
-          session.fail(
-            session.receiverGone
-              ? "the receiver closed the connection"
-              : error instanceof NetError
-              ? error.message
-              : String((error as Error)?.message ?? error),
-          );
-          return;
-        }
-        t.localErrors.set(i, `cannot send ${quote(file.path)}: ${error.message}`);
-        session.abandon(`${quote(file.name)} was cut short`);
-        return;
-      }
-    }
-    await session.finishWriting();
-  } finally {
-    hasher.stop();
-  }
-}
-
 /** Settles every file in order as its answer comes (or as it becomes clear none will). */
-async function collectAnswers(t: Transfer): Promise<SentFile[]> {
+async function collectAnswers(t: Transfer & { readonly hooks: SendHooks }): Promise<SentFile[]> {
   const { files, session } = t;
   const results: SentFile[] = [];
   for (let i = 0; i < files.length; i++) {
@@ -307,56 +279,4 @@ async function checkFiles(paths: readonly string[]): Promise<Outgoing[]> {
     out.push({ path, name, size: info.size });
   }
   return out;
-}
-
-/**
- * Streams exactly `size` bytes of the file through `buffers` (two of them: the next chunk is
- * read while the current one is written). A file that cannot be opened or read, or that
- * shrank since it was hashed, cannot finish its frame: a {@link SourceError}.
- */
-async function streamFile(
-  file: Outgoing,
-  size: number,
-  session: SendSession,
-  buffers: readonly Uint8Array[],
-  hooks: SendHooks,
-): Promise<void> {
-  let handle: FileHandle;
-  try {
-    handle = await open(file.path, "r");
-  } catch (error) {
-    throw new SourceError(describeFsError(error));
-  }
-  const readAt = (buffer: Uint8Array, at: number) =>
-    at >= size
-      ? Promise.resolve({ bytesRead: 0 })
-      : handle.read(buffer, 0, Math.min(buffer.length, size - at), at);
-  let position = 0;
-  let which = 0;
-  let pending = readAt(buffers[which], position);
-  try {
-    while (position < size) {
-      let bytesRead: number;
-      try {
-        ({ bytesRead } = await pending);
-      } catch (error) {
-        throw new SourceError(describeFsError(error));
-      }
-      if (bytesRead === 0) {
-        throw new SourceError(
-          `the file shrank while it was sent, after ${position} of ${size} bytes`,
-        );
-      }
-      const chunk = buffers[which].subarray(0, bytesRead);
-      position += bytesRead;
-      which ^= 1;
-      pending = readAt(buffers[which], position);
-      await session.write(chunk);
-      hooks.onProgress?.(file.name, position, size);
-    }
-    if (size === 0) hooks.onProgress?.(file.name, 0, 0);
-  } finally {
-    await pending.catch(() => {});
-    await handle.close();
-  }
 }

@@ -535,8 +535,9 @@ function connectAndReset(port: number): Promise<void> {
 }
 
 /**
- * A hostile receiver: answers every file with `error` (as its whole error text), then reads to
- * the end. Serves `connections` senders, then stops.
+ * A hostile receiver of version 2: answers a hello with the versions it takes, every file with
+ * `error` (as its whole error text) and nothing else (trailers), then reads to the end. Serves
+ * `connections` senders, then stops.
  */
 async function hostileReceiver(error: string, connections: number) {
   const net = await netAdapter();
@@ -550,9 +551,12 @@ async function hostileReceiver(error: string, connections: number) {
         const n = await conn.read(buf).catch(() => null);
         if (n === null) break;
         for (const f of frames.push(buf.subarray(0, n))) {
-          await conn.write(
-            encodeFrame({ ok: false, name: f.header.name, error }, new Uint8Array()),
-          );
+          const answer = f.header.hello !== undefined
+            ? { ok: true, name: "", versions: [1, 2] }
+            : typeof f.header.name === "string"
+            ? { ok: false, name: f.header.name, error }
+            : undefined;
+          if (answer) await conn.write(encodeFrame(answer, new Uint8Array()));
         }
       }
       conn.close();

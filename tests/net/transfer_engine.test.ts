@@ -162,48 +162,54 @@ test("sendFiles() checks every file before connecting and refuses duplicate name
   }
 });
 
-test("aborting sendFiles() stops the transfer: unanswered files fail and the result is interrupted", async () => {
-  const ws = workspace();
-  const adapter = await netAdapter();
-  // A peer that accepts and never reads nor answers: the sender blocks on a full socket.
-  const listener = await adapter.listen({ transport: "tcp", hostname: "127.0.0.1", port: 0 });
-  const accepted = listener.accept();
-  try {
-    writeFileSync(join(ws.base, "big.bin"), randomBytes(16 << 20));
-    writeFileSync(join(ws.base, "next.txt"), "next");
-    const abort = new AbortController();
-    const port = (listener.addr as { port: number }).port;
-    const sending = sendFiles(
-      adapter,
-      {
-        files: [join(ws.base, "big.bin"), join(ws.base, "next.txt")],
-        target: { transport: "tcp", host: "127.0.0.1", port },
-      },
-      { onConnected: () => setTimeout(() => abort.abort(), 200) },
-      abort.signal,
-    );
-    const result = await sending;
-    assert.equal(result.interrupted, true);
-    assert.deepEqual(result.results.map((r) => [r.status, r.error]), [
-      ["failed", "interrupted"],
-      ["failed", "not sent: interrupted"],
-    ]);
-    await assert.rejects(
-      sendFiles(
+for (const hashFirst of [false, true]) {
+  const what = hashFirst
+    ? "version 1: the file in progress and the next fail"
+    : "version 2: waiting for the hello's answer, nothing was sent";
+  test(`aborting sendFiles() against a silent peer stops it, the result interrupted (${what})`, async () => {
+    const ws = workspace();
+    const adapter = await netAdapter();
+    // A peer that accepts and never reads nor answers: the sender blocks on a full socket.
+    const listener = await adapter.listen({ transport: "tcp", hostname: "127.0.0.1", port: 0 });
+    const accepted = listener.accept();
+    try {
+      writeFileSync(join(ws.base, "big.bin"), randomBytes(16 << 20));
+      writeFileSync(join(ws.base, "next.txt"), "next");
+      const abort = new AbortController();
+      const port = (listener.addr as { port: number }).port;
+      const sending = sendFiles(
         adapter,
         {
-          files: [join(ws.base, "next.txt")],
+          files: [join(ws.base, "big.bin"), join(ws.base, "next.txt")],
           target: { transport: "tcp", host: "127.0.0.1", port },
+          hashFirst,
         },
-        {},
+        { onConnected: () => setTimeout(() => abort.abort(), 200) },
         abort.signal,
-      ),
-      (e) => (e as Error).name === "AbortError",
-      "an aborted signal before connecting rejects with its reason",
-    );
-  } finally {
-    (await accepted).close();
-    listener.close();
-    ws.cleanup();
-  }
-});
+      );
+      const result = await sending;
+      assert.equal(result.interrupted, true);
+      assert.deepEqual(result.results.map((r) => [r.status, r.error]), [
+        ["failed", hashFirst ? "interrupted" : "not sent: interrupted"],
+        ["failed", "not sent: interrupted"],
+      ]);
+      await assert.rejects(
+        sendFiles(
+          adapter,
+          {
+            files: [join(ws.base, "next.txt")],
+            target: { transport: "tcp", host: "127.0.0.1", port },
+          },
+          {},
+          abort.signal,
+        ),
+        (e) => (e as Error).name === "AbortError",
+        "an aborted signal before connecting rejects with its reason",
+      );
+    } finally {
+      (await accepted).close();
+      listener.close();
+      ws.cleanup();
+    }
+  });
+}

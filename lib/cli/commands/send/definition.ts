@@ -17,6 +17,7 @@ export interface SendFlags {
   readonly timeout: number;
   readonly idleTimeout: number;
   readonly progress?: boolean;
+  readonly hashFirst?: boolean;
   readonly quiet?: boolean;
   readonly ipv4?: boolean;
   readonly ipv6?: boolean;
@@ -47,6 +48,12 @@ export const sendCommand = buildCommand({
         brief: "Progress bar on stderr (default: only when stderr is a terminal)",
         optional: true,
       },
+      hashFirst: {
+        kind: "boolean",
+        brief: "Hash each file before sending it, hash in its header (protocol 1; for old " +
+          "receivers started with --once)",
+        optional: true,
+      },
       ...quietSummaryFlag,
       ...familyFlags,
     },
@@ -66,17 +73,20 @@ export const sendCommand = buildCommand({
   docs: {
     brief: "Send files to `netdiag receive`, each verified by size and SHA-256",
     fullDescription:
-      "Sends each FILE as one frame of the framing protocol, header {name, size, sha256} then " +
-      "the bytes, streamed in constant memory. The receiver saves a file under its name only " +
-      "after its size and SHA-256 match, and answers each file; send exits 0 only when every " +
-      "file was verified on the other side. Only the file's last path component is sent as its " +
-      "name. TARGET is HOST:PORT, [IPv6]:PORT, a bare PORT (127.0.0.1) or a Unix socket path " +
+      "Sends each FILE as one frame of the framing protocol, header {name, size} then the " +
+      "bytes, streamed in constant memory, then its SHA-256. The receiver saves a file under " +
+      "its name only after its size and SHA-256 match, and answers each file; send exits 0 " +
+      "only when every file was verified on the other side. Only the file's last path " +
+      "component is sent as its name. TARGET is HOST:PORT, [IPv6]:PORT, a bare PORT (127.0.0.1) or a Unix socket path " +
       "(anything with a /); a name's addresses are tried in order (-4 / -6 keep one family). " +
       "Prints one line per file and the rate at the end (--json, --ndjson: " +
       "the result document, see docs/commands/send.md).\n" +
-      "Files are hashed ahead of the stream (enough of them before connecting), so each " +
-      "header is ready when the previous file ends; a file that cannot be read to its end " +
-      "(it shrank) is cut short, the receiver still answers and says how much arrived.\n" +
+      "Each file is read once and hashed on its way out, its SHA-256 in a trailer after the " +
+      "bytes (protocol 2, agreed with a hello); a receiver that refuses the hello gets the " +
+      "hash in each header instead (protocol 1, on a new connection; --hash-first at once), " +
+      "files hashed ahead of the stream. A file that cannot be read to its end (it shrank) or " +
+      "changed while it was sent is cut short; the receiver still answers and says how much " +
+      "arrived.\n" +
       "Exit codes: 0 all verified, 1 refused (connection or file) or mismatch, 2 bad input " +
       "(missing file, unsafe name), 3 failure (timeout, connection broken, a file the receiver " +
       "could not write, e.g. disk full, or one send could not read).\n" +

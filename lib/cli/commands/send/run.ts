@@ -42,6 +42,7 @@ export async function sendCommand(
       connectTimeoutMs: flags.timeout,
       idleTimeoutMs: flags.idleTimeout,
       family,
+      hashFirst: flags.hashFirst,
     }, {
       onHashing: (name) => progress.hashing(name),
       onProgress: (name, sent, size) => progress.draw(name, sent, size),
