@@ -7,7 +7,7 @@
 import { stat } from "node:fs/promises";
 import type { ProbeResult, ProbeState } from "../core/probe_result.ts";
 import { sleep, type WindowControl } from "../core/sliding_window.ts";
-import { type NetAdapter, NetError } from "../net/types.ts";
+import { type NetAdapter, NetError, type ProbeConnectOutcome } from "../net/types.ts";
 import type { ProbeTask } from "./plan.ts";
 
 /** Options of {@link probeEndpoint}. */
@@ -54,7 +54,8 @@ const EMFILE_RETRIES = 200;
 /** A window is shrunk at most this often after EMFILE. */
 const SHRINK_EVERY_MS = 50;
 
-interface Outcome {
+/** What one address's attempts found. */
+export interface Outcome {
   readonly state: ProbeState;
   readonly code: string | null;
   readonly latencyMs: number | null;
@@ -79,14 +80,18 @@ function shrink(window: AttemptWindow): void {
   window.limit = Math.max(1, Math.floor(window.limit * 0.9));
 }
 
-/** Runs `once`, waiting and retrying while it fails with EMFILE. */
+/**
+ * Runs `once`, waiting and retrying while it fails with EMFILE; `first` is the outcome of a call
+ * already made (the fast path's), which then counts as the first.
+ */
 async function patient<T extends Outcome>(
   once: () => Promise<T>,
   window: AttemptWindow,
   signal: AbortSignal | undefined,
+  first?: T,
 ): Promise<T> {
   for (let i = 0;; i++) {
-    const outcome = await once();
+    const outcome = i === 0 && first !== undefined ? first : await once();
     if (outcome.code !== "EMFILE" || i >= EMFILE_RETRIES) return outcome;
     if (signal?.aborted) throw new AttemptAborted();
     shrink(window);
@@ -94,28 +99,33 @@ async function patient<T extends Outcome>(
   }
 }
 
-function timeoutFor(options: AttemptOptions): number {
+/** The timeout of the next attempt: the option, or less when a deadline is nearer. */
+export function timeoutFor(options: AttemptOptions): number {
   const left = options.remainingMs?.() ?? Infinity;
   return Math.max(1, Math.min(options.timeoutMs, Math.floor(left)));
 }
 
 /** Whether another attempt may start: time left before the deadline and not aborted. */
-function mayRetry(options: AttemptOptions): boolean {
+export function mayRetry(options: AttemptOptions): boolean {
   return (options.remainingMs?.() ?? Infinity) > 0 && !options.signal?.aborted;
 }
 
-async function tcpOnce(
+function connectOnce(
   adapter: NetAdapter,
   address: string,
   port: number,
   options: AttemptOptions,
-): Promise<Outcome> {
-  const outcome = await adapter.probeConnect({
+): Promise<ProbeConnectOutcome> {
+  return adapter.probeConnect({
     hostname: address,
     port,
     timeoutMs: timeoutFor(options),
     lingerLimit: options.lingerLimit ?? 0,
   });
+}
+
+/** What a TCP connect's answer says about the port. */
+export function tcpOutcome(outcome: ProbeConnectOutcome, address: string, port: number): Outcome {
   if (outcome.ok) {
     const latencyMs = round(outcome.latencyMs);
     // Connecting to a loopback port nobody listens on can pick that very port as the local
@@ -134,6 +144,15 @@ async function tcpOnce(
     default:
       return { state: "error", code: outcome.code, latencyMs: null };
   }
+}
+
+async function tcpOnce(
+  adapter: NetAdapter,
+  address: string,
+  port: number,
+  options: AttemptOptions,
+): Promise<Outcome> {
+  return tcpOutcome(await connectOnce(adapter, address, port, options), address, port);
 }
 
 async function unixOnce(
@@ -275,7 +294,7 @@ function familyOf(address: string): 4 | 6 {
 }
 
 /** Builds an IP result with its fields in a stable order. */
-function ipResult(
+export function ipResult(
   task: ProbeTask,
   protocol: "tcp" | "udp",
   address: string | null,
@@ -348,11 +367,31 @@ async function probeAddress(
     );
     return { outcome, attempts };
   }
+  return await tcpAttempts(adapter, address, port, window, options);
+}
+
+/**
+ * A TCP address's attempts: retried after a timeout (`retries` times), each patient with EMFILE.
+ * `first` is the first attempt's outcome when it was already made.
+ */
+async function tcpAttempts(
+  adapter: NetAdapter,
+  address: string,
+  port: number,
+  window: AttemptWindow,
+  options: AttemptOptions,
+  first?: Outcome,
+): Promise<{ outcome: Outcome; attempts: number }> {
   let attempts = 0;
   let outcome: Outcome;
   do {
     attempts++;
-    outcome = await patient(() => tcpOnce(adapter, address, port, options), window, options.signal);
+    outcome = await patient(
+      () => tcpOnce(adapter, address, port, options),
+      window,
+      options.signal,
+      attempts === 1 ? first : undefined,
+    );
   } while (outcome.state === "filtered" && attempts <= options.retries && mayRetry(options));
   return { outcome, attempts };
 }
@@ -362,7 +401,49 @@ async function probeAddress(
  * they are tried in order until one is open; the result is the open one's, else the first's.
  * Throws {@link AttemptAborted} when `options.signal` ended it before it had an answer.
  */
-export async function probeEndpoint(
+export function probeEndpoint(
+  adapter: NetAdapter,
+  task: ProbeTask,
+  window: AttemptWindow,
+  options: AttemptOptions,
+): Promise<ProbeResult> {
+  if (task.kind === "ip" && options.protocol === "tcp" && task.addresses.length === 1) {
+    return probeTcpAddress(adapter, task, window, options);
+  }
+  return probeAny(adapter, task, window, options);
+}
+
+/**
+ * The common case, kept to one connect and one continuation: a TCP endpoint with one address
+ * (a full-range scan runs this 65,535 times). A timeout or EMFILE continues on the general path.
+ */
+function probeTcpAddress(
+  adapter: NetAdapter,
+  task: ProbeTask,
+  window: AttemptWindow,
+  options: AttemptOptions,
+): Promise<ProbeResult> {
+  const address = task.addresses[0];
+  const port = task.port!;
+  const service = options.serviceOf(port);
+  let connecting: Promise<ProbeConnectOutcome>;
+  try {
+    connecting = connectOnce(adapter, address, port, options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return connecting.then((connected) => {
+    const first = tcpOutcome(connected, address, port);
+    if (first.code !== "EMFILE" && first.state !== "filtered") {
+      return ipResult(task, "tcp", address, service, first, 1);
+    }
+    return tcpAttempts(adapter, address, port, window, options, first).then(
+      ({ outcome, attempts }) => ipResult(task, "tcp", address, service, outcome, attempts),
+    );
+  });
+}
+
+async function probeAny(
   adapter: NetAdapter,
   task: ProbeTask,
   window: AttemptWindow,

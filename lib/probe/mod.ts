@@ -7,7 +7,7 @@
  */
 export { probe, type ProbeHooks, type ProbePlanInfo } from "./probe.ts";
 export { waitUntilOpen } from "./wait.ts";
-export type { ProbeOutcome, ProbeRun } from "./run.ts";
+export type { OrderedProbeRun, ProbeOutcome, ProbeRun } from "./run.ts";
 export {
   PROBE_DEFAULTS,
   type ProbeOptions,

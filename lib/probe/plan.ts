@@ -5,7 +5,7 @@
  * @module
  */
 import { InputError, quote } from "../core/errors.ts";
-import { blockSize, expandIpv4Block } from "../core/ipv4_cidr.ts";
+import { blockSize, numberToIpv4 } from "../core/ipv4_cidr.ts";
 import {
   countPorts,
   hasPortRange,
@@ -140,44 +140,127 @@ export function isScanPlan(planned: readonly PlannedTarget[]): boolean {
   return planned.some((p) => p.scan === true);
 }
 
-/** Yields the plan's endpoints in order: targets as given, then addresses, then ports. */
-export function* planProbes(planned: readonly PlannedTarget[]): Generator<ProbeTask> {
-  let index = 0;
+/**
+ * Yields the plan's endpoints in order: targets as given, then addresses, then ports. With
+ * `shards` over 1, only the tasks of shard `shard` (those whose index is `shard` modulo `shards`):
+ * neighbouring ports go to different shards, so every shard gets a fair share of slow and fast
+ * endpoints; the others are skipped without being made.
+ */
+export function* planProbes(
+  planned: readonly PlannedTarget[],
+  shard = 0,
+  shards = 1,
+): Generator<ProbeTask> {
+  let base = 0;
   for (const p of planned) {
-    const t = p.target;
-    if (t.kind === "unix") {
-      yield {
-        index: index++,
+    const walk = targetWalk(p);
+    const end = base + walk.count;
+    // The first index of this shard at or after `base`.
+    for (let index = base + ((shard - (base % shards)) + shards) % shards; index < end;) {
+      yield walk.task(index - base, index);
+      index += shards;
+    }
+    base = end;
+  }
+}
+
+/**
+ * The task at plan index `index` (as {@link planProbes} yields it), or undefined past the end.
+ * A plan of one target finds it in constant time (a port list's ranges by binary search).
+ */
+export function taskAt(planned: readonly PlannedTarget[], index: number): ProbeTask | undefined {
+  let base = 0;
+  for (const p of planned) {
+    const walk = targetWalk(p);
+    if (index < base + walk.count) return walk.task(index - base, index);
+    base += walk.count;
+  }
+  return undefined;
+}
+
+/** One target's endpoints by their position within it. */
+interface TargetWalk {
+  readonly count: number;
+  task(offset: number, index: number): ProbeTask;
+}
+
+/** Walks of planned targets, kept while their plan lives (a plan's targets never change). */
+const walks = new WeakMap<PlannedTarget, TargetWalk>();
+
+function targetWalk(p: PlannedTarget): TargetWalk {
+  let walk = walks.get(p);
+  if (walk === undefined) {
+    walk = makeWalk(p);
+    walks.set(p, walk);
+  }
+  return walk;
+}
+
+function makeWalk(p: PlannedTarget): TargetWalk {
+  const t = p.target;
+  if (t.kind === "unix") {
+    return {
+      count: 1,
+      task: (_, index) => ({
+        index,
         target: t.text,
         kind: "unix",
         host: null,
         addresses: [],
         port: null,
         path: t.path,
-      };
-      continue;
-    }
-    const hosts: Iterable<[string, readonly string[]]> = t.kind === "block"
-      ? mapIterable(expandIpv4Block(t.block), (a) => [a, [a]])
-      : [[t.host, p.addresses ?? [t.host]]];
-    for (const [host, addresses] of hosts) {
-      for (const r of p.ports ?? []) {
-        for (let port = r.lo; port <= r.hi; port++) {
-          yield { index: index++, target: t.text, kind: "ip", host, addresses, port, path: null };
+      }),
+    };
+  }
+  const ranges = p.ports ?? [];
+  // starts[i]: the position of ranges[i].lo among the target's ports.
+  const starts: number[] = [];
+  let perHost = 0;
+  for (const r of ranges) {
+    starts.push(perHost);
+    perHost += r.hi - r.lo + 1;
+  }
+  const hostCount = t.kind === "block" ? blockSize(t.block) : 1;
+  const nameAddresses = t.kind === "host" ? (p.addresses ?? [t.host]) : [];
+  // The last host's strings, reused by its ports (a block's hosts are made one at a time).
+  let hostIndex = -1;
+  let host = "";
+  let addresses: readonly string[] = [];
+  return {
+    count: hostCount * perHost,
+    task(offset, index) {
+      const h = Math.floor(offset / perHost);
+      if (h !== hostIndex) {
+        hostIndex = h;
+        if (t.kind === "block") {
+          host = numberToIpv4((t.block.base + h) >>> 0);
+          addresses = [host];
+        } else {
+          host = t.host;
+          addresses = nameAddresses;
         }
       }
-    }
-  }
+      const port = nthPort(ranges, starts, offset - h * perHost);
+      return { index, target: t.text, kind: "ip", host, addresses, port, path: null };
+    },
+  };
 }
 
-function* mapIterable<A, B>(items: Iterable<A>, f: (a: A) => B): Generator<B> {
-  for (const a of items) yield f(a);
+/** The `n`th port (from 0) of sorted ranges whose first ports sit at `starts`. */
+function nthPort(ranges: readonly PortRange[], starts: readonly number[], n: number): number {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= n) lo = mid;
+    else hi = mid - 1;
+  }
+  return ranges[lo].lo + n - starts[lo];
 }
 
 /**
- * The tasks of one shard out of `shards` (those whose index is `shard` modulo `shards`), for
- * splitting a plan over threads: neighbouring ports go to different shards, so every shard gets
- * a fair share of slow and fast endpoints, and each thread walks the same lazy plan.
+ * The tasks of one shard out of `shards` (those whose index is `shard` modulo `shards`) of any
+ * task list; a plan's own shards come cheaper from {@link planProbes}.
  */
 export function* shardProbes(
   tasks: Iterable<ProbeTask>,

@@ -8,8 +8,9 @@ import { meetsExpectation, type ProbeResult } from "../core/probe_result.ts";
 import { netAdapter } from "../net/adapter.ts";
 import type { NetAdapter } from "../net/types.ts";
 import { PROBE_DEFAULTS, type ProbeOptions } from "./options.ts";
+import { packedState } from "./packed_result.ts";
 import { type PreparedPlan, preparePlan, resolveHosts } from "./prepare.ts";
-import { type ProbeRun, startRun } from "./run.ts";
+import { type OrderedProbeRun, startRun } from "./run.ts";
 import { scanRound } from "./scan.ts";
 import { attemptOptions, pacing, summarySettings } from "./settings.ts";
 import { MIN_PROBES_PER_THREAD, sizeScan } from "./sizing.ts";
@@ -53,7 +54,7 @@ export function probe(
   options: ProbeOptions,
   hooks: ProbeHooks = {},
   signal?: AbortSignal,
-): ProbeRun {
+): OrderedProbeRun {
   return startRun(async (state) => {
     const prepared = await preparePlan(options);
     const planned = await resolveHosts(prepared.planned, new Map(), {
@@ -61,6 +62,7 @@ export function probe(
       signal,
     });
     state.plan(prepared.total);
+    state.describe({ planned, byPort: prepared.byPort });
     const size = await sizeScan({
       adapter,
       total: prepared.total,
@@ -86,10 +88,17 @@ export function probe(
         byPort: prepared.byPort,
         ...pacing(options),
       },
-      (result, index) => {
-        state.record(index, result, meetsExpectation(result, expect));
-        state.finalize(result);
-        hooks.onResult?.(result);
+      {
+        result(result, index, task) {
+          state.record(index, result, meetsExpectation(result, expect), task);
+          state.finalize(index);
+          hooks.onResult?.(result);
+        },
+        packed(index, word, latency) {
+          state.recordPacked(index, word, latency, packedState(word) === expect);
+          state.finalize(index);
+          if (hooks.onResult) hooks.onResult(state.resultOf(index)!);
+        },
       },
     );
     return state.summary({

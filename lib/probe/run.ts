@@ -6,15 +6,14 @@
  */
 import {
   conditionMet,
-  countState,
-  emptyCounts,
-  type Expectation,
-  meetsExpectation,
   type ProbeProgress,
   type ProbeResult,
+  type ProbeState,
   type ProbeSummary,
   type WaitSummary,
 } from "../core/probe_result.ts";
+import type { ProbeTask } from "./plan.ts";
+import { ResultStore, type StorePlan } from "./result_store.ts";
 
 /** A finished run: the summary and every result in plan order. */
 export interface ProbeOutcome {
@@ -40,6 +39,15 @@ export interface ProbeRun extends AsyncIterable<ProbeResult> {
   progress(): ProbeProgress;
 }
 
+/** A {@link ProbeRun} that also reads its results in plan order without building them all. */
+export interface OrderedProbeRun extends ProbeRun {
+  /**
+   * Once the run has ended (after `summary` settles): its results in plan order, each built as
+   * it is reached (a scan keeps its results packed), optionally only those whose state `keep`s.
+   */
+  inPlanOrder(keep?: (state: ProbeState) => boolean): Iterable<ProbeResult>;
+}
+
 /** The settings a summary repeats (a wait's `waitedMs` is the run's elapsed time). */
 export type SummaryBase =
   & Omit<ProbeSummary, "met" | "planned" | "probes" | "counts" | "elapsedMs" | "wait">
@@ -48,10 +56,10 @@ export type SummaryBase =
 /** The mutable state of one run. */
 export class RunState {
   readonly startedAt: number = performance.now();
-  /** Results by plan index (holes where nothing was probed). */
-  #results: ProbeResult[] = [];
-  /** Final results in the order they became final. */
-  readonly #finals: ProbeResult[] = [];
+  /** The latest result of every endpoint probed. */
+  #store = new ResultStore(0);
+  /** The plan indexes of the final results, in the order they became final. */
+  readonly #finals: number[] = [];
   readonly #wake: (() => void)[] = [];
   readonly satisfied: Set<number> = new Set();
   #planned = 0;
@@ -65,8 +73,12 @@ export class RunState {
   plan(planned: number, deadline: number | null = null): void {
     this.#planned = planned;
     this.#deadline = deadline;
-    // Preallocated for plans of ordinary size (a /16 × 65,535 ports exceeds an array's length).
-    this.#results = planned <= 1 << 24 ? new Array(planned) : [];
+    this.#store = new ResultStore(planned);
+  }
+
+  /** What results are rebuilt from (the plan with its names resolved); again when it changes. */
+  describe(plan: StorePlan): void {
+    this.#store.plan = plan;
   }
 
   /** A round begins. */
@@ -79,36 +91,53 @@ export class RunState {
     return this.#round;
   }
 
-  /** Records an endpoint's latest result; `satisfied` says it meets the expectation. */
-  record(index: number, result: ProbeResult, satisfied: boolean): void {
+  /**
+   * Records an endpoint's latest result; `satisfied` says it meets the expectation, `task` (the
+   * endpoint's) lets the result be kept packed.
+   */
+  record(index: number, result: ProbeResult, satisfied: boolean, task?: ProbeTask): void {
     this.#done++;
-    this.#results[index] = result;
+    this.#store.set(index, result, task);
     if (satisfied) this.satisfied.add(index);
   }
 
-  /** Hands a result to the iterators: it is the endpoint's final one. */
-  finalize(result: ProbeResult): void {
-    this.#finals.push(result);
+  /** Records an endpoint's latest result, packed (see packed_result.ts). */
+  recordPacked(index: number, word: number, latency: number, satisfied: boolean): void {
+    this.#done++;
+    this.#store.setPacked(index, word, latency);
+    if (satisfied) this.satisfied.add(index);
+  }
+
+  /** Hands an endpoint's recorded result to the iterators: it is its final one. */
+  finalize(index: number): void {
+    this.#finals.push(index);
     this.#notify();
+  }
+
+  /** The recorded result of an endpoint. */
+  resultOf(index: number): ProbeResult | undefined {
+    return this.#store.get(index);
   }
 
   /** Every recorded result in plan order. */
   ordered(): ProbeResult[] {
-    return this.#results.filter((r) => r !== undefined);
+    return [...this.inPlanOrder()];
   }
 
-  /** Every recorded result that is not final yet, in plan order. */
-  unsettled(): ProbeResult[] {
-    return this.#results.filter((r, i) => r !== undefined && !this.satisfied.has(i));
+  /** The recorded results in plan order, built one at a time, optionally only some states. */
+  *inPlanOrder(keep?: (state: ProbeState) => boolean): Generator<ProbeResult> {
+    for (const index of this.#store.indexes(keep)) yield this.#store.get(index)!;
+  }
+
+  /** The plan indexes of the recorded results that are not final yet, in plan order. */
+  unsettled(): number[] {
+    return [...this.#store.indexes()].filter((i) => !this.satisfied.has(i));
   }
 
   /** The summary of the results so far. */
   summary(base: SummaryBase): ProbeSummary {
-    const results = this.ordered();
-    const counts = emptyCounts();
-    for (const r of results) countState(counts, r.state);
     const elapsedMs = Math.round((performance.now() - this.startedAt) * 1000) / 1000;
-    const met = conditionMet(countMeeting(results, base.expect), this.#planned, base.match);
+    const met = conditionMet(this.#store.countOf(base.expect), this.#planned, base.match);
     return {
       targets: base.targets,
       protocol: base.protocol,
@@ -116,8 +145,8 @@ export class RunState {
       match: base.match,
       met,
       planned: this.#planned,
-      probes: results.length,
-      counts,
+      probes: this.#store.size,
+      counts: this.#store.counts(),
       elapsedMs,
       concurrency: base.concurrency,
       threads: base.threads,
@@ -148,6 +177,7 @@ export class RunState {
   }
 
   #notify(): void {
+    if (this.#wake.length === 0) return;
     for (const wake of this.#wake.splice(0)) wake();
   }
 
@@ -155,7 +185,7 @@ export class RunState {
   async *finals(): AsyncGenerator<ProbeResult> {
     let next = 0;
     for (;;) {
-      while (next < this.#finals.length) yield this.#finals[next++];
+      while (next < this.#finals.length) yield this.#store.get(this.#finals[next++])!;
       if (this.#ended) {
         if (this.#failure) throw this.#failure.error;
         return;
@@ -165,14 +195,8 @@ export class RunState {
   }
 }
 
-function countMeeting(results: readonly ProbeResult[], expect: Expectation): number {
-  let n = 0;
-  for (const r of results) if (meetsExpectation(r, expect)) n++;
-  return n;
-}
-
 /** Starts `work` on a fresh {@link RunState} and returns the run its caller holds. */
-export function startRun(work: (state: RunState) => Promise<ProbeSummary>): ProbeRun {
+export function startRun(work: (state: RunState) => Promise<ProbeSummary>): OrderedProbeRun {
   const state = new RunState();
   const summary = work(state).then(
     (s) => {
@@ -189,6 +213,7 @@ export function startRun(work: (state: RunState) => Promise<ProbeSummary>): Prob
   return {
     summary,
     result: () => summary.then((s) => ({ summary: s, results: state.ordered() })),
+    inPlanOrder: (keep) => state.inPlanOrder(keep),
     progress: () => state.progress(),
     [Symbol.asyncIterator]: () => state.finals(),
   };

@@ -4,21 +4,10 @@
  * @module
  */
 import type { ProbeResult } from "../core/probe_result.ts";
-import { runSlidingWindow } from "../core/sliding_window.ts";
 import type { NetAdapter } from "../net/types.ts";
-import {
-  type AttemptOptions,
-  type AttemptWindow,
-  probeEndpoint,
-  withoutAborted,
-} from "./attempt.ts";
-import {
-  type PlannedTarget,
-  planProbes,
-  type ProbeTask,
-  shardProbes,
-  skipIndexes,
-} from "./plan.ts";
+import type { AttemptOptions, AttemptWindow } from "./attempt.ts";
+import { type PlannedTarget, planProbes, type ProbeTask, skipIndexes } from "./plan.ts";
+import { probeTasks } from "./shard_probe.ts";
 import type { ScanSize } from "./sizing.ts";
 import { type ShardJob, startProbeThreads } from "./threads.ts";
 
@@ -38,7 +27,12 @@ export interface ScanContext {
 }
 
 /** Receives each result with its plan index. */
-export type Recorder = (result: ProbeResult, index: number) => void;
+export interface Recorder {
+  /** A result, with its task when it was probed in this thread (so it can be kept packed). */
+  result(result: ProbeResult, index: number, task?: ProbeTask): void;
+  /** A result packed (see packed_result.ts): a worker thread's, or one of a connect batch. */
+  packed(index: number, word: number, latency: number): void;
+}
 
 /**
  * Probes the plan's endpoints once, but those whose index is in `skip`; `record` receives each
@@ -58,22 +52,22 @@ export async function scanRound(
   return await scanInThreads(context, record);
 }
 
-/** Probes `tasks` in this thread's window. */
+/** Probes `tasks` in this thread (see shard_probe.ts). */
 function probeAll(
   context: ScanContext,
   tasks: Iterable<ProbeTask>,
   record: Recorder,
 ): Promise<number> {
-  const { adapter, attempt, window, pace } = context;
-  return runSlidingWindow({
+  const { adapter, attempt, window, pace, planned } = context;
+  return probeTasks({
+    adapter,
+    planned,
     tasks,
-    control: window,
-    run: (task) => withoutAborted(probeEndpoint(adapter, task, window, attempt)),
-    onResult: (result, task) => {
-      if (result !== undefined) record(result, task.index);
-    },
+    window,
+    attempt,
     ...(pace ? { pace } : {}),
-    ...(attempt.signal ? { signal: attempt.signal } : {}),
+    onResult: (result, task) => record.result(result, task.index, task),
+    onPacked: (task, word, latency) => record.packed(task.index, word, latency),
   });
 }
 
@@ -100,7 +94,7 @@ async function scanInThreads(context: ScanContext, record: Recorder): Promise<nu
   const stop = () => workers.stop();
   attempt.signal?.addEventListener("abort", stop, { once: true });
   try {
-    const shard = (n: number) => shardProbes(planProbes(planned), n, size.shards);
+    const shard = (n: number) => planProbes(planned, n, size.shards);
     await probeAll(context, shard(0), record);
     const orphans = await workers.finished;
     for (const n of orphans) await probeAll(context, shard(n), record);

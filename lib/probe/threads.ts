@@ -1,7 +1,7 @@
 /**
  * Large TCP scans split over threads: the plan is cut into shards by task index (see
- * `shardProbes`), the calling thread probes shard 0 and one worker (`worker.ts`) each of the
- * others, with a window of its own. A loopback scan is bound by the connect system calls, which
+ * `planProbes`), the calling thread probes shard 0 and one worker (`worker.ts`) each of the
+ * others, with a window of its own; workers post their results packed (see packed_result.ts). A loopback scan is bound by the connect system calls, which
  * run in parallel on several cores. A worker that cannot start (a binary built without the
  * worker entry point, a runtime without workers) leaves its shard to the calling thread.
  * @module
@@ -38,9 +38,16 @@ export type ThreadMessage =
   | { readonly type: "ready" }
   | {
     readonly type: "results";
-    /** The plan indexes of `results`, in the same order. */
-    readonly indexes: readonly number[];
-    readonly results: readonly ProbeResult[];
+    /**
+     * Rows of packed results (see packed_result.ts): their plan indexes, words and latencies,
+     * `count` rows of each array (the arrays' buffers are transferred, not copied).
+     */
+    readonly count: number;
+    readonly indexes: Float64Array;
+    readonly words: Uint32Array;
+    readonly latencies: Float64Array;
+    /** The results that do not pack, with their plan indexes. */
+    readonly others: readonly { readonly index: number; readonly result: ProbeResult }[];
   }
   | { readonly type: "done" }
   | { readonly type: "error"; readonly message: string };
@@ -78,15 +85,23 @@ export interface ProbeThreads {
   terminate(): void;
 }
 
-/** Starts one worker per job; `onResult` receives every result with its plan index. */
+/** Receives a probe thread's results. */
+export interface ThreadRecorder {
+  /** A result that does not pack, with its plan index. */
+  result(result: ProbeResult, index: number): void;
+  /** A packed result (see packed_result.ts). */
+  packed(index: number, word: number, latency: number): void;
+}
+
+/** Starts one worker per job; `record` receives every result with its plan index. */
 export function startProbeThreads(
   jobs: readonly ShardJob[],
-  onResult: (result: ProbeResult, index: number) => void,
+  record: ThreadRecorder,
 ): ProbeThreads {
   const workers: Worker[] = [];
   let stopped = false;
   const runs = jobs.map((job) =>
-    runWorker(job, onResult, (w) => workers.push(w), () => stopped).then((started) =>
+    runWorker(job, record, (w) => workers.push(w), () => stopped).then((started) =>
       started ? [] : [job.shard]
     )
   );
@@ -108,7 +123,7 @@ export function startProbeThreads(
 /** Runs one job in a worker; resolves true when it finished, false when it never started. */
 function runWorker(
   job: ShardJob,
-  onResult: (result: ProbeResult, index: number) => void,
+  record: ThreadRecorder,
   track: (worker: Worker) => void,
   stopped: () => boolean,
 ): Promise<boolean> {
@@ -141,7 +156,8 @@ function runWorker(
           if (stopped()) worker.postMessage({ type: "stop" } satisfies WorkerMessage);
           break;
         case "results":
-          for (let i = 0; i < m.results.length; i++) onResult(m.results[i], m.indexes[i]);
+          for (let i = 0; i < m.count; i++) record.packed(m.indexes[i], m.words[i], m.latencies[i]);
+          for (const { index, result } of m.others) record.result(result, index);
           break;
         case "done":
           worker.terminate();

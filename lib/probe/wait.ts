@@ -4,13 +4,14 @@
  * migration, a server going down).
  * @module
  */
-import { conditionMet, meetsExpectation, type ProbeResult } from "../core/probe_result.ts";
+import { conditionMet, meetsExpectation } from "../core/probe_result.ts";
 import type { NetAdapter } from "../net/types.ts";
 import { PROBE_DEFAULTS, type WaitOptions } from "./options.ts";
 import type { PlannedTarget } from "./plan.ts";
 import { preparePlan, resolveHosts } from "./prepare.ts";
-import { pause, type ProbeRun, startRun } from "./run.ts";
-import { scanRound } from "./scan.ts";
+import { type OrderedProbeRun, pause, startRun } from "./run.ts";
+import { packedState } from "./packed_result.ts";
+import { type Recorder, scanRound } from "./scan.ts";
 import { attemptOptions, pacing, summarySettings } from "./settings.ts";
 import { sizeScan } from "./sizing.ts";
 
@@ -35,7 +36,7 @@ export function waitUntilOpen(
   adapter: NetAdapter,
   options: WaitOptions,
   signal?: AbortSignal,
-): ProbeRun {
+): OrderedProbeRun {
   return startRun(async (state) => {
     const prepared = await preparePlan(options);
     const deadline = state.startedAt + options.waitMs;
@@ -52,6 +53,7 @@ export function waitUntilOpen(
       });
     let planned: readonly PlannedTarget[] = await resolve();
     state.plan(prepared.total, deadline);
+    state.describe({ planned, byPort: prepared.byPort });
     const size = await sizeScan({
       adapter,
       total: prepared.total,
@@ -68,10 +70,17 @@ export function waitUntilOpen(
       byPort: prepared.byPort,
       ...pacing(options),
     };
-    const record = (result: ProbeResult, index: number) => {
-      const met = meetsExpectation(result, expect);
-      state.record(index, result, met);
-      if (met) state.finalize(result);
+    const record: Recorder = {
+      result(result, index, task) {
+        const met = meetsExpectation(result, expect);
+        state.record(index, result, met, task);
+        if (met) state.finalize(index);
+      },
+      packed(index, word, latency) {
+        const met = packedState(word) === expect;
+        state.recordPacked(index, word, latency, met);
+        if (met) state.finalize(index);
+      },
     };
     for (;;) {
       state.nextRound();
@@ -80,9 +89,12 @@ export function waitUntilOpen(
       if (remainingMs() <= 0) break;
       await pause(Math.min(intervalMs, remainingMs()), signal);
       if (signal?.aborted || remainingMs() <= 0) break;
-      if (planned.some((p) => p.addresses?.length === 0)) planned = await resolve();
+      if (planned.some((p) => p.addresses?.length === 0)) {
+        planned = await resolve();
+        state.describe({ planned, byPort: prepared.byPort });
+      }
     }
-    for (const result of state.unsettled()) state.finalize(result);
+    for (const index of state.unsettled()) state.finalize(index);
     return state.summary({
       ...summarySettings(options, prepared.protocol),
       concurrency: size.shardWindow,

@@ -7,9 +7,9 @@ import { INTERRUPTED_EXIT_CODE, openDocumentStream } from "../../../output/docum
 import { outputFormat } from "../../../output/format.ts";
 import { probeView } from "../../../output/views/probe_view.ts";
 import {
+  type OrderedProbeRun,
   probeExitCode,
-  type ProbeResult,
-  type ProbeRun,
+  type ProbeState,
   type ProbeSummary,
 } from "../../../probe/mod.ts";
 import type { NetdiagContext } from "../../context.ts";
@@ -33,7 +33,7 @@ export interface ReportOptions {
 export async function report(
   context: NetdiagContext,
   flags: ProbeFlags,
-  run: ProbeRun,
+  run: OrderedProbeRun,
   { program, scan, signal }: ReportOptions,
 ): Promise<ProbeSummary> {
   if (flags.quiet) {
@@ -43,9 +43,10 @@ export async function report(
   }
   const format = outputFormat(flags);
   const out = bufferedStdout(context);
-  let ordered: readonly ProbeResult[] = [];
-  // --open: only open results are printed or kept (the summary still counts every one).
-  const kept = (r: ProbeResult) => !flags.open || r.state === "open";
+  // --open: only open results are printed (the summary still counts every one); the human table
+  // of a scan shows only open ones unless --all. Results are built only when they are printed.
+  const openOnly = flags.open === true || (format === "human" && scan && flags.all !== true);
+  const kept = (state: ProbeState) => !openOnly || state === "open";
   const stream = openDocumentStream(
     out,
     format,
@@ -53,19 +54,17 @@ export async function report(
       scan,
       showAll: flags.all === true,
       openOnly: flags.open === true,
-      results: () => ordered,
+      results: () => [...run.inPlanOrder(kept)],
     }),
   );
   try {
     if (format === "ndjson") {
-      for await (const result of run) if (kept(result)) stream.item(result);
+      for await (const result of run) if (kept(result.state)) stream.item(result);
     }
-    const outcome = await run.result();
-    ordered = outcome.results.filter(kept);
-    if (format === "json") { for (const result of ordered) stream.item(result); }
-    const summary = { ...outcome.summary, program: program.length > 0 ? [...program] : null };
-    stream.end(summary, signal.aborted);
-    return outcome.summary;
+    const summary = await run.summary;
+    if (format === "json") { for (const result of run.inPlanOrder(kept)) stream.item(result); }
+    stream.end({ ...summary, program: program.length > 0 ? [...program] : null }, signal.aborted);
+    return summary;
   } finally {
     out.flush();
   }

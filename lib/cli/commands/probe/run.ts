@@ -8,9 +8,9 @@ import { type NetAdapter, netAdapter } from "../../../net/mod.ts";
 import { progressText } from "../../../output/views/probe_view.ts";
 import {
   isScan,
+  type OrderedProbeRun,
   probe,
   type ProbeOptions,
-  type ProbeRun,
   type ProbeSummary,
   waitUntilOpen,
 } from "../../../probe/mod.ts";
@@ -100,12 +100,12 @@ function startRun(
   options: ProbeOptions,
   signal: AbortSignal,
   showing: (line: ProgressLine) => void,
-): ProbeRun {
+): OrderedProbeRun {
   const terminal = !flags.quiet && context.io.isTerminal("stderr");
-  const show = (run: () => ProbeRun) =>
+  const show = (run: () => OrderedProbeRun) =>
     showing(progressLine(context, () => progressText(run().progress(), flags.until)));
   if (flags.wait === undefined) {
-    const run: ProbeRun = probe(adapter, options, {
+    const run: OrderedProbeRun = probe(adapter, options, {
       onPlan: (plan) => {
         if (terminal && plan.planned >= PROGRESS_MIN_PROBES) show(() => run);
       },
