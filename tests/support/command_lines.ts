@@ -52,7 +52,7 @@ const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase(
 export function stopperOf(route: Route): string | undefined {
   if (PURE.has(route.path.join(" "))) return undefined;
   const flags = route.command.parameters.flags ?? {};
-  const name = ["timeout", "idleTimeout"].find((f) => Object.hasOwn(flags, f));
+  const name = ["timeout", "idleTimeout", "timeoutOffset"].find((f) => Object.hasOwn(flags, f));
   assert.ok(name, `${route.path.join(" ")} has no --timeout to stop it with: add one here`);
   return `--${kebab(name)}=never`;
 }
