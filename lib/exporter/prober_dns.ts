@@ -11,7 +11,7 @@ import { dnsExchange } from "./dns_exchange.ts";
 import { encodeDnsQuery, rrText } from "./dns_wire.ts";
 import { seconds } from "./gauges.ts";
 import { failed, type ProberContext, type ProberResult } from "./prober.ts";
-import { chooseAddress } from "./target_address.ts";
+import { addressForProbe } from "./target_address.ts";
 import type { RrValidation } from "./types.ts";
 
 /** Time kept back from the deadline so that a timed-out query still reports its phases. */
@@ -69,16 +69,8 @@ export async function probeDns(ctx: ProberContext): Promise<ProberResult> {
     g.add("probe_dns_duration_seconds", 0, { phase });
   }
   const { host, port } = target(ctx.request.target);
-  const chosen = await chooseAddress(host, g, {
-    preferred: dns.preferredIpProtocol,
-    fallback: dns.ipProtocolFallback,
-    timeoutMs: ctx.remainingMs(),
-    log: ctx.log,
-    signal: ctx.signal,
-  });
-  if (typeof chosen === "string") {
-    return failed(ctx, "resolve", "dns_failure", `Error resolving address err=${chosen}`);
-  }
+  const chosen = await addressForProbe(ctx, host, dns);
+  if ("success" in chosen) return chosen;
   g.set("probe_dns_duration_seconds", chosen.lookupSeconds, { phase: "resolve" });
   const id = Math.floor(Math.random() * 65536);
   const query = encodeDnsQuery(

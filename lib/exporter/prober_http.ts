@@ -11,7 +11,7 @@ import type { CheckResult } from "../check/types.ts";
 import { VERSION } from "../version.ts";
 import { addHttpPhases } from "./http_phases.ts";
 import { failed, type ProberContext, type ProberResult } from "./prober.ts";
-import { chooseAddress } from "./target_address.ts";
+import { addressForProbe } from "./target_address.ts";
 import { setAddressExtras } from "./connect_extras.ts";
 import { setBlackboxTls, setNetdiagTls } from "./tls_metrics.ts";
 import type { HttpModule } from "./types.ts";
@@ -91,16 +91,8 @@ export async function probeHttp(ctx: ProberContext): Promise<ProberResult> {
       `Host header defined both in module configuration (${moduleHost}) and with URL-parameter 'hostname' (${hostname})`,
     );
   }
-  const chosen = await chooseAddress(host, g, {
-    preferred: http.preferredIpProtocol,
-    fallback: http.ipProtocolFallback,
-    timeoutMs: ctx.remainingMs(),
-    log: ctx.log,
-    signal: ctx.signal,
-  });
-  if (typeof chosen === "string") {
-    return failed(ctx, "resolve", "dns_failure", `Error resolving address err=${chosen}`);
-  }
+  const chosen = await addressForProbe(ctx, host, http);
+  if ("success" in chosen) return chosen;
   g.add("probe_http_duration_seconds", chosen.lookupSeconds, { phase: "resolve" });
   for (const phase of ["connect", "tls", "processing", "transfer"]) {
     g.add("probe_http_duration_seconds", 0, { phase });

@@ -14,7 +14,7 @@ import { goExpand } from "./go_expand.ts";
 import { LineReader } from "./line_reader.ts";
 import { failed, type ProberContext, type ProberResult } from "./prober.ts";
 import { startTls } from "./start_tls.ts";
-import { chooseAddress } from "./target_address.ts";
+import { addressForProbe } from "./target_address.ts";
 import { setBlackboxTls, setNetdiagTls } from "./tls_metrics.ts";
 import type { TcpModule, TlsConfig } from "./types.ts";
 
@@ -134,16 +134,8 @@ export async function probeTcp(ctx: ProberContext): Promise<ProberResult> {
       `Error splitting target address and port err=address ${ctx.request.target}: missing port in address`,
     );
   }
-  const chosen = await chooseAddress(target.host, ctx.gauges, {
-    preferred: tcp.preferredIpProtocol,
-    fallback: tcp.ipProtocolFallback,
-    timeoutMs: ctx.remainingMs(),
-    log: ctx.log,
-    signal: ctx.signal,
-  });
-  if (typeof chosen === "string") {
-    return failed(ctx, "resolve", "dns_failure", `Error resolving address err=${chosen}`);
-  }
+  const chosen = await addressForProbe(ctx, target.host, tcp);
+  if ("success" in chosen) return chosen;
   await setAddressExtras(ctx, chosen, target.port);
   const stream = await dial(ctx, tcp, target.host, chosen.address, target.port);
   if (!("readChunk" in stream)) return stream;

@@ -10,6 +10,7 @@ import { inetPton4, inetPton6 } from "../core/inet_pton.ts";
 import { ipFamily } from "../net/host_lookup.ts";
 import { type SystemAddress, systemLookup } from "../net/system_resolver.ts";
 import { type Gauges, seconds } from "./gauges.ts";
+import { failed, type ProberContext, type ProberResult } from "./prober.ts";
 import type { IpProtocol } from "./types.ts";
 
 /** The address picked, the seconds the lookup took, and every address of the name. */
@@ -84,4 +85,30 @@ export async function chooseAddress(
   gauges.set("probe_ip_protocol", pick.family);
   gauges.set("probe_ip_addr_hash", ipHash(pick.address));
   return { address: pick.address, family: pick.family, lookupSeconds, all };
+}
+
+/** A module's `preferred_ip_protocol` and `ip_protocol_fallback`. */
+export interface IpProtocolChoice {
+  readonly preferredIpProtocol: IpProtocol;
+  readonly ipProtocolFallback: boolean;
+}
+
+/**
+ * {@link chooseAddress} for a prober: the address, or the probe's failure (`resolve`,
+ * `dns_failure`) with blackbox's log line when there is none.
+ */
+export async function addressForProbe(
+  ctx: ProberContext,
+  host: string,
+  choice: IpProtocolChoice,
+): Promise<ChosenAddress | ProberResult> {
+  const chosen = await chooseAddress(host, ctx.gauges, {
+    preferred: choice.preferredIpProtocol,
+    fallback: choice.ipProtocolFallback,
+    timeoutMs: ctx.remainingMs(),
+    log: ctx.log,
+    signal: ctx.signal,
+  });
+  if (typeof chosen !== "string") return chosen;
+  return failed(ctx, "resolve", "dns_failure", `Error resolving address err=${chosen}`);
 }

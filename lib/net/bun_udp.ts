@@ -19,7 +19,7 @@ import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { nodeAdapter, sameEndpoint, toNetError, unwrapHost } from "./node.ts";
 import { DatagramInbox } from "./datagram_inbox.ts";
-import { udpReceiveDrops } from "./udp_drops.ts";
+import { totalReceiveDrops } from "./udp_drops.ts";
 import {
   type DatagramOptions,
   type DatagramSocket,
@@ -212,10 +212,7 @@ function datagramApi(
       );
     },
     receive: (signal) => inbox.receive(signal),
-    receiveDrops() {
-      const kernel = udpReceiveDrops(bound.address, bound.port);
-      return kernel === undefined && inbox.drops === 0 ? undefined : (kernel ?? 0) + inbox.drops;
-    },
+    receiveDrops: () => totalReceiveDrops(bound, inbox.drops),
     close() {
       if (closed) return;
       closed = true;

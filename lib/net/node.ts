@@ -31,7 +31,7 @@ import { ReceiveQueue } from "./receive_queue.ts";
 import { DatagramInbox } from "./datagram_inbox.ts";
 import { explainUnixConnectError } from "./unix_connect_error.ts";
 import { listenUnix } from "./unix_listen.ts";
-import { udpReceiveDrops } from "./udp_drops.ts";
+import { totalReceiveDrops } from "./udp_drops.ts";
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
@@ -309,10 +309,7 @@ function datagramApi(
       });
     },
     receive: (signal) => inbox.receive(signal),
-    receiveDrops() {
-      const kernel = udpReceiveDrops(bound.address, bound.port);
-      return kernel === undefined && inbox.drops === 0 ? undefined : (kernel ?? 0) + inbox.drops;
-    },
+    receiveDrops: () => totalReceiveDrops(bound, inbox.drops),
     close() {
       if (closed) return;
       closed = true;

@@ -40,3 +40,15 @@ export function udpReceiveDrops(hostname: string, port: number): number | undefi
   }
   return drops;
 }
+
+/**
+ * The drops of a socket bound to `bound`: the kernel's count plus the socket's own inbox's, or
+ * undefined when neither has seen any and the kernel's cannot be read.
+ */
+export function totalReceiveDrops(
+  bound: { readonly address: string; readonly port: number },
+  inboxDrops: number,
+): number | undefined {
+  const kernel = udpReceiveDrops(bound.address, bound.port);
+  return kernel === undefined && inboxDrops === 0 ? undefined : (kernel ?? 0) + inboxDrops;
+}

@@ -3,8 +3,8 @@
  * tests: started on a free loopback port with the test's blackbox.yml. Missing, it is a test
  * failure naming the package, never a skip.
  */
+import { installedTool } from "./installed_tool.ts";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { closedPort } from "./http_servers.ts";
 
 /** A running blackbox_exporter. */
@@ -17,14 +17,7 @@ const CANDIDATES = ["/usr/bin/prometheus-blackbox-exporter", "/usr/local/bin/bla
 
 /** The blackbox_exporter binary; throws, naming the Debian package, when it is not installed. */
 export function blackboxPath(): string {
-  const found = CANDIDATES.find((p) => existsSync(p));
-  if (!found) {
-    throw new Error(
-      "blackbox_exporter is not installed: the exporter tests need it (Debian/Ubuntu: " +
-        "apt-get install prometheus-blackbox-exporter)",
-    );
-  }
-  return found;
+  return installedTool("blackbox_exporter", CANDIDATES, "prometheus-blackbox-exporter");
 }
 
 /** Starts blackbox_exporter with `configFile` and waits until it answers /-/healthy. */

@@ -3,8 +3,8 @@
  * loopback port with a temp storage dir and a config the test writes, queried through its HTTP
  * API. Missing Prometheus is a test failure naming the package, never a skip.
  */
+import { installedTool } from "./installed_tool.ts";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,14 +23,7 @@ const CANDIDATES = ["/usr/bin/prometheus", "/usr/local/bin/prometheus"];
 
 /** The prometheus binary; throws, naming the Debian package, when it is not installed. */
 export function prometheusPath(): string {
-  const found = CANDIDATES.find((p) => existsSync(p));
-  if (!found) {
-    throw new Error(
-      "prometheus is not installed: the exporter tests need it (Debian/Ubuntu: " +
-        "apt-get install prometheus)",
-    );
-  }
-  return found;
+  return installedTool("prometheus", CANDIDATES, "prometheus");
 }
 
 /**
