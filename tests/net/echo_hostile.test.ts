@@ -12,7 +12,7 @@ import type { SessionRecord } from "../../lib/core/echo_serve.ts";
 import { decodeFrames, encodeFrame } from "../../lib/core/framing.ts";
 import { runEchoTest } from "../../lib/echo/client.ts";
 import { type EchoServerOptions, startEchoServer } from "../../lib/echo/server.ts";
-import { type NetAdapter, netAdapter } from "../../lib/net/mod.ts";
+import { formatAddress, type NetAdapter, netAdapter } from "../../lib/net/mod.ts";
 import { nodeAdapter } from "../../lib/net/node.ts";
 import { readAll } from "../support/conn.ts";
 
@@ -90,6 +90,7 @@ test("a framed client that trickles a frame is closed as stalled, with an error 
   try {
     // Whole frames 400 ms apart (longer than the stall limit): silence between frames is fine.
     const patient = await adapter.connect(s.target);
+    const patientPeer = formatAddress(patient.localAddr);
     for (let seq = 1; seq <= 3; seq++) {
       if (seq > 1) await sleep(400);
       await patient.write(encodeFrame({ seq }, new Uint8Array(10)));
@@ -99,6 +100,7 @@ test("a framed client that trickles a frame is closed as stalled, with an error 
     patient.close();
 
     const trickler = await adapter.connect(s.target);
+    const tricklerPeer = formatAddress(trickler.localAddr);
     const frame = encodeFrame({ seq: 1 }, new Uint8Array(100));
     const reply = readAll(trickler, 4000);
     for (let i = 0; i < 40 && s.server.totals().stalled === 0; i++) {
@@ -111,8 +113,12 @@ test("a framed client that trickles a frame is closed as stalled, with an error 
       /^frame stalled: less than 1024 bytes in 0.3s$/,
     );
     trickler.close();
-    await waitFor(() => s.sessions.length === 2);
-    assert.deepEqual(s.sessions.map((r) => r.end), ["closed", "stalled"]);
+    // Only these two clients' sessions: tests running in parallel may connect to any loopback
+    // port (a "closed" port they picked can be this server's by then).
+    const ours = () =>
+      [patientPeer, tricklerPeer].map((peer) => s.sessions.find((r) => r.peer === peer)?.end);
+    await waitFor(() => ours().every((end) => end !== undefined));
+    assert.deepEqual(ours(), ["closed", "stalled"]);
   } finally {
     const totals = await s.server.stop();
     assert.equal(totals.stalled, 1);
