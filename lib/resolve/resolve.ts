@@ -5,7 +5,13 @@
  */
 import { parseScopedIpLiteral, validateDnsName } from "../core/dns_name.ts";
 import { InputError, quote } from "../core/errors.ts";
-import type { ResolveMode, ResolveResult, ReverseResult } from "../core/name_lookup.ts";
+import type {
+  LookupSource,
+  LookupStatus,
+  ResolveMode,
+  ResolveResult,
+  ReverseResult,
+} from "../core/name_lookup.ts";
 import type { NetAdapter } from "../net/types.ts";
 import { type LookupBatch, type LookupHooks, runLookups } from "./batch.ts";
 import { NameService } from "./name_service.ts";
@@ -84,37 +90,20 @@ export async function resolve(
   if (mode !== "all" && options.family === 6) {
     throw new InputError(`family 6 does not go with mode ${quote(mode)}: it is IPv4 only`);
   }
-  const server = pickServer(options);
-  const sources = pickSources(options.source, server);
-  await checkHostsFile(options.hostsFile);
-  const service = new NameService({
+  return await lookupBatch(
     adapter,
-    server,
-    hostsPath: options.hostsFile,
-    resolvConfPath: options.resolvConfPath,
-    timeoutMs: options.timeoutMs,
-    family: options.family,
-    signal,
-  });
-  try {
-    return await runLookups(
-      {
-        inputs: options.names,
-        concurrency: pickConcurrency(options.concurrency),
-        keepResults: options.keepResults ?? true,
-        lookup: (name, cut) => {
-          validateResolveName(name);
-          return service.resolve(name, sources, mode, cut);
-        },
-        status: (result) => result.status,
-        text: (name) => name,
+    options,
+    {
+      inputs: options.names,
+      family: options.family,
+      lookup: (service, sources, name, cut) => {
+        validateResolveName(name);
+        return service.resolve(name, sources, mode, cut);
       },
-      hooks,
-      signal,
-    );
-  } finally {
-    service.close();
-  }
+    },
+    hooks,
+    signal,
+  );
 }
 
 /**
@@ -136,6 +125,41 @@ export async function reverse(
   hooks: LookupHooks<ReverseResult> = {},
   signal?: AbortSignal,
 ): Promise<LookupBatch<ReverseResult>> {
+  return await lookupBatch(
+    adapter,
+    options,
+    {
+      inputs: options.addresses,
+      lookup: (service, sources, query, cut) => {
+        validateReverseQuery(query);
+        return service.reverse(query, sources, cut);
+      },
+    },
+    hooks,
+    signal,
+  );
+}
+
+/** What {@link lookupBatch} looks up, and how. */
+interface LookupPlan<R> {
+  readonly inputs: Iterable<string> | AsyncIterable<string>;
+  readonly family?: 4 | 6;
+  readonly lookup: (
+    service: NameService,
+    sources: LookupSource[],
+    input: string,
+    cut: AbortSignal,
+  ) => Promise<R>;
+}
+
+/** The batch both engines run: the sources and one name service, closed at the end. */
+async function lookupBatch<R extends { status: LookupStatus }>(
+  adapter: NetAdapter | undefined,
+  options: NameLookupOptions,
+  plan: LookupPlan<R>,
+  hooks: LookupHooks<R>,
+  signal: AbortSignal | undefined,
+): Promise<LookupBatch<R>> {
   const server = pickServer(options);
   const sources = pickSources(options.source, server);
   await checkHostsFile(options.hostsFile);
@@ -145,20 +169,18 @@ export async function reverse(
     hostsPath: options.hostsFile,
     resolvConfPath: options.resolvConfPath,
     timeoutMs: options.timeoutMs,
+    family: plan.family,
     signal,
   });
   try {
     return await runLookups(
       {
-        inputs: options.addresses,
+        inputs: plan.inputs,
         concurrency: pickConcurrency(options.concurrency),
         keepResults: options.keepResults ?? true,
-        lookup: (query, cut) => {
-          validateReverseQuery(query);
-          return service.reverse(query, sources, cut);
-        },
+        lookup: (input, cut) => plan.lookup(service, sources, input, cut),
         status: (result) => result.status,
-        text: (query) => query,
+        text: (input) => input,
       },
       hooks,
       signal,
