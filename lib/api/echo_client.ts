@@ -3,7 +3,7 @@
  * verifies every echoed byte, on the runtime's socket adapter.
  * @module
  */
-import { MAX_UDP_PAYLOAD, parseHostPort, UDP_SEQUENCE_BYTES } from "../core/echo_test.ts";
+import { maxUdpMessageSize, parseHostPort, UDP_SEQUENCE_BYTES } from "../core/echo_test.ts";
 import { InputError, quote } from "../core/errors.ts";
 import {
   type EchoTarget,
@@ -74,7 +74,7 @@ function check(options: EchoTestOptions, target: EchoTarget): void {
   }
   if (target.transport === "udp") {
     const size = options.size ?? 64;
-    const limit = MAX_UDP_PAYLOAD - (options.framed ? 64 : 0);
+    const limit = maxUdpMessageSize(options.framed ?? false);
     if (size < UDP_SEQUENCE_BYTES || size > limit) {
       throw new InputError(
         `size ${quote(size)} does not fit UDP: expected ${UDP_SEQUENCE_BYTES}-${limit} bytes`,

@@ -32,6 +32,20 @@ export const UDP_SEQUENCE_BYTES = 8;
 /** Largest UDP payload over IPv4 (65 535 − 8 UDP − 20 IP header bytes). */
 export const MAX_UDP_PAYLOAD = 65_507;
 
+/**
+ * The largest `size` of a UDP echo message: one datagram, less 64 bytes for the frame header
+ * when framed.
+ *
+ * @example
+ * ```ts
+ * import { maxUdpMessageSize } from "./echo_test.ts";
+ * maxUdpMessageSize(true); // 65443
+ * ```
+ */
+export function maxUdpMessageSize(framed: boolean): number {
+  return MAX_UDP_PAYLOAD - (framed ? 64 : 0);
+}
+
 /** Length of the random pattern payloads are cut from (a prime, so chunks never line up). */
 export const PATTERN_BYTES = 1_048_573;
 

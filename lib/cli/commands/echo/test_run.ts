@@ -3,7 +3,7 @@
  * @module
  */
 import { endpointWithUnixFlag } from "../../../core/endpoint.ts";
-import { MAX_UDP_PAYLOAD, UDP_SEQUENCE_BYTES } from "../../../core/echo_test.ts";
+import { maxUdpMessageSize, UDP_SEQUENCE_BYTES } from "../../../core/echo_test.ts";
 import { InputError, quote } from "../../../core/errors.ts";
 import { escapeTerminal } from "../../../core/terminal_text.ts";
 import { type EchoTarget, type EchoTestOptions, runEchoTest } from "../../../echo/mod.ts";
@@ -123,7 +123,7 @@ function checkValues(flags: EchoTestFlags, target: EchoTarget): void {
         "sequence number, so --size must be at least 8",
     );
   }
-  const limit = MAX_UDP_PAYLOAD - (flags.framed ? 64 : 0);
+  const limit = maxUdpMessageSize(flags.framed ?? false);
   if (size > limit) {
     throw new InputError(`size ${quote(size)} is too big for one UDP datagram: at most ${limit}`);
   }
