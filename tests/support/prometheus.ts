@@ -4,11 +4,10 @@
  * API. Missing Prometheus is a test failure naming the package, never a skip.
  */
 import { installedTool } from "./installed_tool.ts";
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { closedPort } from "./http_servers.ts";
+import { startHttpPeer } from "./http_peer.ts";
 
 /** A running Prometheus. */
 export interface Prometheus {
@@ -65,36 +64,19 @@ export async function startPrometheus(jobs: readonly string[]): Promise<Promethe
     "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n" +
       "scrape_configs:\n" + jobs.join(""),
   );
-  const port = await closedPort();
-  const child: ChildProcess = spawn(binary, [
-    `--config.file=${configFile}`,
-    `--storage.tsdb.path=${join(dir, "data")}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    "--log.level=warn",
-  ], { stdio: ["ignore", "pipe", "pipe"] });
-  let log = "";
-  child.stdout!.on("data", (c) => (log += String(c)));
-  child.stderr!.on("data", (c) => (log += String(c)));
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  const base = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    await exited;
-    await rm(dir, { recursive: true, force: true });
-  };
-  for (let i = 0;; i++) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`prometheus exited: ${log}`);
-    }
-    const ready = await fetch(`${base}/-/ready`).then((r) => (r.body?.cancel(), r.ok), () => false);
-    if (ready) break;
-    if (i >= 150) {
-      await stop();
-      throw new Error(`prometheus not ready within 15 s: ${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const { base, stop } = await startHttpPeer({
+    name: "prometheus",
+    binary,
+    args: (port) => [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${join(dir, "data")}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      "--log.level=warn",
+    ],
+    readyPath: "/-/ready",
+    readySeconds: 15,
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  });
   return {
     base,
     async query(expr) {
