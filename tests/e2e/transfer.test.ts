@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
@@ -31,80 +31,17 @@ import {
   targets,
   waitForLine,
 } from "../support/cli.ts";
+import {
+  leftovers,
+  rawClient,
+  sha256,
+  startReceiver,
+  workspace,
+} from "../support/transfer_peers.ts";
 import { startPausingProxy } from "../support/pausing_proxy.ts";
 import { fileSizeLimit, smallTmpfs, spawnWrapped } from "../support/wrapped_spawn.ts";
 import { encodeFrame, encodeFrameHead, FrameCollector } from "../../lib/core/framing.ts";
-import { type Connection, netAdapter } from "../../lib/net/mod.ts";
-
-const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-
-/** A fresh directory tree: `base/in` is where files are received. */
-function workspace() {
-  const base = mkdtempSync(join(tmpdir(), "netdiag-transfer-"));
-  const dir = join(base, "in");
-  mkdirSync(dir);
-  return { base, dir, cleanup: () => rmSync(base, { recursive: true, force: true }) };
-}
-
-/** Starts `netdiag receive --dir DIR --port 0 ARGS` and waits for its "listening on" report. */
-async function startReceiver(target: Target, dir: string, args: string[] = []) {
-  const child = spawnNetdiag(target, ["receive", "--dir", dir, "--port", "0", ...args]);
-  // Collecting first, so that stderr before "listening on" is kept too.
-  const done = collect(child, { timeoutMs: 60_000 });
-  const port = await waitForLine(
-    child.stderr!,
-    (l) => /listening on 127\.0\.0\.1:(\d+)/.exec(l)?.[1],
-  );
-  // process.kill, not child.kill: Deno's child.kill reports a signal death even after a clean exit.
-  return {
-    port,
-    done,
-    stop: () => process.kill(child.pid!, "SIGTERM"),
-    kill: () => process.kill(child.pid!, "SIGKILL"),
-  };
-}
-
-/** A raw protocol client: sends bytes, collects the receiver's acknowledgements. */
-async function rawClient(port: string) {
-  const net = await netAdapter();
-  const conn: Connection = await net.connect({
-    transport: "tcp",
-    hostname: "127.0.0.1",
-    port: Number(port),
-  });
-  const acks: Record<string, unknown>[] = [];
-  let ended = false;
-  const reading = (async () => {
-    const frames = new FrameCollector();
-    const buf = new Uint8Array(65536);
-    for (;;) {
-      const n = await conn.read(buf).catch(() => null);
-      if (n === null) break;
-      for (const f of frames.push(buf.subarray(0, n))) acks.push(f.header);
-    }
-    ended = true;
-  })();
-  return {
-    conn,
-    acks,
-    /** Resolves when the receiver has closed its side (or the connection broke). */
-    ended: reading,
-    /** Whether the receiver has closed its side (or the connection broke). */
-    isEnded: () => ended,
-    send: (bytes: Uint8Array) => conn.write(bytes),
-    file: (name: string, body: Uint8Array, hash = sha256(body)) =>
-      conn.write(encodeFrame({ name, sha256: hash }, body)),
-    /** Half-closes and waits for the receiver to answer and close. */
-    finish: async () => {
-      await conn.closeWrite();
-      await reading;
-      conn.close();
-      return acks;
-    },
-  };
-}
-
-const leftovers = (dir: string) => readdirSync(dir).filter((n) => n.startsWith(".netdiag-"));
+import { netAdapter } from "../../lib/net/mod.ts";
 
 for (const target of targets()) {
   test(`[${target}] receive --once is not ended by a connection that sends nothing`, async () => {

@@ -8,81 +8,23 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, randomBytes } from "node:crypto";
-import {
-  closeSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { randomBytes } from "node:crypto";
+import { closeSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import process from "node:process";
+import { runNetdiag, targets } from "../support/cli.ts";
 import {
-  collect,
-  runNetdiag,
-  spawnNetdiag,
-  type Target,
-  targets,
-  waitForLine,
-} from "../support/cli.ts";
+  leftovers,
+  rawClient,
+  sha256,
+  startReceiver,
+  workspace,
+} from "../support/transfer_peers.ts";
 import { startPausingProxy } from "../support/pausing_proxy.ts";
 import { encodeFrame, encodeFrameHead, FrameCollector } from "../../lib/core/framing.ts";
 import { type Connection, netAdapter } from "../../lib/net/mod.ts";
 
-const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const EMPTY = new Uint8Array();
 const HELLO = { hello: "netdiag-transfer", versions: [1, 2] };
-
-function workspace() {
-  const base = mkdtempSync(join(tmpdir(), "netdiag-trailer-"));
-  const dir = join(base, "in");
-  mkdirSync(dir);
-  return { base, dir, cleanup: () => rmSync(base, { recursive: true, force: true }) };
-}
-
-/** `netdiag receive --dir DIR --port 0 --once --json`, once it listens. */
-async function startReceiver(target: Target, dir: string) {
-  const child = spawnNetdiag(target, ["receive", "--dir", dir, "--port", "0", "--once", "--json"]);
-  const done = collect(child, { timeoutMs: 60_000 });
-  const port = await waitForLine(
-    child.stderr!,
-    (l) => /listening on 127\.0\.0\.1:(\d+)/.exec(l)?.[1],
-  );
-  return { port: Number(port), done, kill: () => process.kill(child.pid!, "SIGKILL") };
-}
-
-/** A raw sender: writes bytes, collects every answer's header until the receiver closes. */
-async function rawSender(port: number) {
-  const net = await netAdapter();
-  const conn: Connection = await net.connect({ transport: "tcp", hostname: "127.0.0.1", port });
-  const answers: Record<string, unknown>[] = [];
-  const reading = (async () => {
-    const frames = new FrameCollector();
-    const buf = new Uint8Array(65536);
-    for (;;) {
-      const n = await conn.read(buf).catch(() => null);
-      if (n === null) break;
-      for (const f of frames.push(buf.subarray(0, n))) answers.push(f.header);
-    }
-  })();
-  return {
-    send: (bytes: Uint8Array) => conn.write(bytes),
-    finish: async () => {
-      await conn.closeWrite();
-      await reading;
-      conn.close();
-      return answers;
-    },
-  };
-}
-
-const leftovers = (dir: string) => readdirSync(dir).filter((n) => n.startsWith(".netdiag-"));
 
 /**
  * A receiver as netdiag's was before version 2: a frame without a name is a malformed header
@@ -141,8 +83,8 @@ for (const target of targets()) {
   test(`[${target}] a hello, then a file with its sha256 in a trailer, is saved and reported`, async () => {
     const ws = workspace();
     try {
-      const receiver = await startReceiver(target, ws.dir);
-      const sender = await rawSender(receiver.port);
+      const receiver = await startReceiver(target, ws.dir, ["--once", "--json"]);
+      const sender = await rawClient(receiver.port);
       const body = randomBytes(5 * 1024 * 1024 + 17);
       await sender.send(encodeFrame(HELLO, EMPTY));
       await sender.send(encodeFrameHead({ name: "t.bin", trailer: "sha256" }, body.length));
@@ -169,8 +111,8 @@ for (const target of targets()) {
   test(`[${target}] a corrupted trailer is refused with a sha256 mismatch (exit 1), nothing kept`, async () => {
     const ws = workspace();
     try {
-      const receiver = await startReceiver(target, ws.dir);
-      const sender = await rawSender(receiver.port);
+      const receiver = await startReceiver(target, ws.dir, ["--once", "--json"]);
+      const sender = await rawClient(receiver.port);
       const body = randomBytes(4096);
       const wrong = sha256(Uint8Array.of(1));
       await sender.send(encodeFrameHead({ name: "bad.bin", trailer: "sha256" }, body.length));
@@ -200,8 +142,8 @@ for (const target of targets()) {
     ) {
       const ws = workspace();
       try {
-        const receiver = await startReceiver(target, ws.dir);
-        const sender = await rawSender(receiver.port);
+        const receiver = await startReceiver(target, ws.dir, ["--once", "--json"]);
+        const sender = await rawClient(receiver.port);
         const body = randomBytes(1000);
         await sender.send(encodeFrameHead({ name: "cut.bin", trailer: "sha256" }, body.length));
         await sender.send(body.subarray(0, sent));
@@ -221,8 +163,8 @@ for (const target of targets()) {
   test(`[${target}] version 1 frames (no hello, the hash in the header) are still saved`, async () => {
     const ws = workspace();
     try {
-      const receiver = await startReceiver(target, ws.dir);
-      const sender = await rawSender(receiver.port);
+      const receiver = await startReceiver(target, ws.dir, ["--once", "--json"]);
+      const sender = await rawClient(receiver.port);
       const body = randomBytes(70_000);
       await sender.send(encodeFrame({ name: "v1.bin", sha256: sha256(body) }, body));
       const answers = await sender.finish();
@@ -271,8 +213,8 @@ for (const target of targets()) {
     try {
       const big = join(ws.base, "big.bin");
       writeFileSync(big, randomBytes(8 * 1024 * 1024));
-      const receiver = await startReceiver(target, ws.dir);
-      const proxy = await startPausingProxy(receiver.port, 1024 * 1024);
+      const receiver = await startReceiver(target, ws.dir, ["--once", "--json"]);
+      const proxy = await startPausingProxy(Number(receiver.port), 1024 * 1024);
       try {
         const sending = runNetdiag(target, ["send", big, String(proxy.port)]);
         await proxy.paused;
