@@ -12,12 +12,8 @@ import { promisify } from "node:util";
 import { runNetdiag, targets } from "../support/cli.ts";
 import { assertMatchesSchema, assertNdjsonMatchesSchema } from "../support/schema.ts";
 import { makeTestPki, type TestPki } from "../support/test_pki.ts";
-import {
-  closedPort,
-  startHttpServer,
-  startHttpsServer,
-  type TestServer,
-} from "../support/http_servers.ts";
+import { startHttpServer, startHttpsServer, type TestServer } from "../support/http_servers.ts";
+import { closedPort } from "../support/ports.ts";
 
 let pki: TestPki;
 let ok: TestServer, expired: TestServer, wrongHost: TestServer, plain: TestServer;

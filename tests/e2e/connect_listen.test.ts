@@ -21,6 +21,7 @@ import { netAdapter } from "../../lib/net/mod.ts";
 import { readAll } from "../support/conn.ts";
 import { connectAndReset } from "../support/reset_client.ts";
 import { holdUnixSocket, leaveStaleSocket } from "../support/unix_sockets.ts";
+import { closedPort } from "../support/ports.ts";
 
 /** Whether `text` holds ESC, BEL or a bidi override raw (as a terminal would act on them). */
 function rawControls(text: string): boolean {
@@ -50,14 +51,6 @@ async function replyAfterEof(reply: (input: Uint8Array) => Uint8Array) {
     return input;
   });
   return { port: (listener.addr as { port: number }).port, served, close: () => listener.close() };
-}
-
-async function closedPort(): Promise<number> {
-  const net = await netAdapter();
-  const listener = await net.listen({ transport: "tcp", hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as { port: number }).port;
-  listener.close();
-  return port;
 }
 
 for (const target of targets()) {

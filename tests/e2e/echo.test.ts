@@ -21,6 +21,7 @@ import {
   waitForLine,
 } from "../support/cli.ts";
 import { readAll } from "../support/conn.ts";
+import { freePort } from "../support/ports.ts";
 
 /** Whether `text` holds ESC, BEL or a bidi override raw (as a terminal would act on them). */
 function rawControls(text: string): boolean {
@@ -68,18 +69,6 @@ async function stopServe(child: ChildProcess) {
   // handles it and exits 0.
   process.kill(child.pid!, "SIGTERM");
   return await done;
-}
-
-/** A port free right now (for socat and ncat servers). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Sends `data` over TCP or Unix, half-closes, and returns everything echoed. */

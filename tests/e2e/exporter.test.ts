@@ -9,13 +9,9 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { runNetdiag, targets } from "../support/cli.ts";
-import {
-  closedPort,
-  startHttpServer,
-  startSilentServer,
-  type TestServer,
-} from "../support/http_servers.ts";
+import { startHttpServer, startSilentServer, type TestServer } from "../support/http_servers.ts";
 import { sampleValue, startExporter, writeConfig } from "../support/exporter.ts";
+import { closedPort } from "../support/ports.ts";
 
 const CONFIG = `modules:
   http_2xx:

@@ -13,7 +13,6 @@ import { ROOT, targets } from "../support/cli.ts";
 import { type Dnsmasq, startDnsmasq, testZone } from "../support/dnsmasq.ts";
 import { httpGet, startExporter, writeConfig } from "../support/exporter.ts";
 import {
-  closedPort,
   startHttpServer,
   startHttpsServer,
   startPlainServer,
@@ -21,6 +20,7 @@ import {
   type TestServer,
 } from "../support/http_servers.ts";
 import { makeTestPki, type TestPki } from "../support/test_pki.ts";
+import { closedPort } from "../support/ports.ts";
 
 const config = (ca: string) =>
   `modules:

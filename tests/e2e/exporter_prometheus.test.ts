@@ -10,14 +10,10 @@ import assert from "node:assert/strict";
 import { targets } from "../support/cli.ts";
 import { type Dnsmasq, startDnsmasq, testZone } from "../support/dnsmasq.ts";
 import { type RunningExporter, startExporter, writeConfig } from "../support/exporter.ts";
-import {
-  closedPort,
-  startHttpServer,
-  startHttpsServer,
-  type TestServer,
-} from "../support/http_servers.ts";
+import { startHttpServer, startHttpsServer, type TestServer } from "../support/http_servers.ts";
 import { blackboxJob, startPrometheus } from "../support/prometheus.ts";
 import { makeTestPki, type TestPki } from "../support/test_pki.ts";
+import { closedPort } from "../support/ports.ts";
 
 describe("netdiag exporter scraped by the real Prometheus", () => {
   let pki: TestPki;

@@ -8,12 +8,8 @@ import assert from "node:assert/strict";
 import { runNetdiag, targets } from "../support/cli.ts";
 import { assertMatchesSchema, assertNdjsonMatchesSchema } from "../support/schema.ts";
 import { makeTestPki, type TestPki } from "../support/test_pki.ts";
-import {
-  closedPort,
-  startHttpServer,
-  startHttpsServer,
-  type TestServer,
-} from "../support/http_servers.ts";
+import { startHttpServer, startHttpsServer, type TestServer } from "../support/http_servers.ts";
+import { closedPort } from "../support/ports.ts";
 
 let pki: TestPki;
 let plain: TestServer, secure: TestServer;

@@ -22,6 +22,7 @@ import {
 import { startFilteredPort } from "../support/filtered_port.ts";
 import { assertNdjsonMatchesSchema } from "../support/schema.ts";
 import { type Listener, netAdapter } from "../../lib/net/mod.ts";
+import { closedPort } from "../support/ports.ts";
 
 interface Result {
   port: number | null;
@@ -54,13 +55,6 @@ function drain(listener: Listener) {
   (async () => {
     for (;;) (await listener.accept()).close();
   })().catch(() => {});
-}
-
-/** A port nobody listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const l = await tcpListener();
-  l.close();
-  return l.port;
 }
 
 /** A UDP echo on loopback. */

@@ -5,7 +5,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import process from "node:process";
 import {
   collect,
@@ -16,18 +15,7 @@ import {
   waitForLine,
 } from "../support/cli.ts";
 import { assertMatchesSchema, assertNdjsonMatchesSchema } from "../support/schema.ts";
-
-/** A TCP port nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from "../support/ports.ts";
 
 /** Runs netdiag, checks the exit code, and returns stdout parsed as one document. */
 async function document(target: Target, args: string[], code: number) {

@@ -16,13 +16,13 @@ import { netAdapter } from "../../lib/net/mod.ts";
 import { type Dnsmasq, startDnsmasq, testZone } from "../support/dnsmasq.ts";
 import { type FakeDns, startSilentServer as startSilentDns } from "../support/fake_dns.ts";
 import {
-  closedPort,
   startHttpServer,
   startHttpsServer,
   startTcpServer,
   type TestServer,
 } from "../support/http_servers.ts";
 import { makeTestPki, type TestPki } from "../support/test_pki.ts";
+import { closedPort } from "../support/ports.ts";
 
 let pki: TestPki;
 let plain: TestServer, good: TestServer, expired: TestServer, echo: http.Server, echoPort: number;

@@ -19,7 +19,6 @@ import {
 import { netAdapter } from "../../lib/net/mod.ts";
 import { makeTestPki, type TestPki } from "../support/test_pki.ts";
 import {
-  closedPort,
   startHttpServer,
   startHttpsServer,
   startPlainServer,
@@ -28,6 +27,7 @@ import {
   type TestServer,
 } from "../support/http_servers.ts";
 import { startFilteredPort } from "../support/filtered_port.ts";
+import { closedPort } from "../support/ports.ts";
 
 const adapter = await netAdapter();
 let pki: TestPki;

@@ -18,6 +18,7 @@ import {
   type ProbeRun,
   waitUntilOpen,
 } from "../../lib/probe/mod.ts";
+import { closedPort } from "../support/ports.ts";
 
 const adapters: NetAdapter[] = [(await import("../../lib/net/node.ts")).nodeAdapter];
 if ("Deno" in globalThis) adapters.unshift((await import("../../lib/net/deno.ts")).denoAdapter);
@@ -42,13 +43,6 @@ function drain(listener: Listener): void {
   })().catch(() => {});
 }
 
-/** A port nobody listens on: bound, then released. */
-async function closedPort(net: NetAdapter): Promise<number> {
-  const l = await listen(net);
-  l.close();
-  return l.port;
-}
-
 /** Every result a run's iterator yields, bounded: a run that never ends fails the test. */
 async function collect(run: ProbeRun, max = 100_000): Promise<ProbeResult[]> {
   const out: ProbeResult[] = [];
@@ -64,7 +58,7 @@ const ip = (r: ProbeResult) => r as IpProbeResult;
 for (const net of adapters) {
   test(`[${net.name}] probe() finds a listener open and a released port closed, with the summary`, async () => {
     const open = await listen(net);
-    const closed = await closedPort(net);
+    const closed = await closedPort();
     try {
       const planned: string[] = [];
       const run = probe(net, { targets: [`127.0.0.1:${open.port},${closed}`], timeoutMs: 2000 }, {
@@ -142,7 +136,7 @@ for (const net of adapters) {
   });
 
   test(`[${net.name}] waitUntilOpen() is met once a late listener starts`, async () => {
-    const port = await closedPort(net);
+    const port = await closedPort();
     let late: { close(): void } | undefined;
     const timer = setTimeout(async () => (late = await listen(net, "127.0.0.1", port)), 300);
     try {
@@ -163,7 +157,7 @@ for (const net of adapters) {
   });
 
   test(`[${net.name}] waitUntilOpen() aborted ends at once with the last round's results`, async () => {
-    const port = await closedPort(net);
+    const port = await closedPort();
     const abort = new AbortController();
     const run = waitUntilOpen(net, {
       targets: [`127.0.0.1:${port}`],

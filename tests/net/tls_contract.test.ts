@@ -9,13 +9,13 @@ import { connectTls, type TlsConnection } from "../../lib/net/tls.ts";
 import { NetError } from "../../lib/net/types.ts";
 import { makeTestPki, opensslText, type TestCert, type TestPki } from "../support/test_pki.ts";
 import {
-  closedPort,
   startPlainServer,
   startResetServer,
   startSilentServer,
   startTlsServer,
   type TestServer,
 } from "../support/http_servers.ts";
+import { closedPort } from "../support/ports.ts";
 
 let pki: TestPki;
 before(() => {

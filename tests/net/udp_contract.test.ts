@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import type { DatagramSocket, NetAdapter } from "../../lib/net/types.ts";
 import { NetError } from "../../lib/net/types.ts";
+import { closedPort } from "../support/ports.ts";
 
 const adapters: NetAdapter[] = [(await import("../../lib/net/node.ts")).nodeAdapter];
 if ("Deno" in globalThis) adapters.unshift((await import("../../lib/net/deno.ts")).denoAdapter);
@@ -22,14 +23,6 @@ async function rejectsWith(p: Promise<unknown>, code: string): Promise<NetError>
   assert.ok(error instanceof NetError, `expected NetError ${code}, got ${error}`);
   assert.equal(error.code, code, error.message);
   return error;
-}
-
-/** A port nobody listens on (bound, then released). */
-async function closedPort(net: NetAdapter): Promise<number> {
-  const gone = await net.bindDatagram({ hostname: "127.0.0.1", port: 0 });
-  const port = portOf(gone);
-  gone.close();
-  return port;
 }
 
 /** Whether ::1 can be bound here (a container may have IPv6 off). */
@@ -48,7 +41,7 @@ for (const net of adapters) {
     try {
       assert.equal(server.reportsUnreachable, false);
       // The port-unreachable this earns must not fail the server's next receive.
-      await server.send(text("to nobody"), { hostname: "127.0.0.1", port: await closedPort(net) });
+      await server.send(text("to nobody"), { hostname: "127.0.0.1", port: await closedPort() });
       await new Promise((r) => setTimeout(r, 50));
       await client.send(text("hello"), { hostname: "127.0.0.1", port: portOf(server) });
       const d = await server.receive(AbortSignal.timeout(5000));

@@ -8,8 +8,8 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { DnsClient } from "../../lib/net/dns_client.ts";
-import { netAdapter } from "../../lib/net/mod.ts";
 import { join } from "./paths.ts";
+import { freePort } from "./ports.ts";
 
 /** A running dnsmasq. */
 export interface Dnsmasq {
@@ -33,14 +33,6 @@ export function dnsmasqPath(): string {
     );
   }
   return found;
-}
-
-async function freePort(): Promise<number> {
-  const adapter = await netAdapter();
-  const socket = await adapter.bindDatagram({ hostname: "127.0.0.1", port: 0 });
-  const port = (socket.addr as { port: number }).port;
-  socket.close();
-  return port;
 }
 
 async function waitReady(child: ChildProcess, port: number, log: () => string) {

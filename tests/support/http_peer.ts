@@ -3,7 +3,7 @@
  * free loopback port and waited for; stopped with SIGTERM.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { closedPort } from "./http_servers.ts";
+import { closedPort } from "./ports.ts";
 
 /** A running peer: its base URL and how to stop it. */
 export interface HttpPeer {

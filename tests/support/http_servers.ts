@@ -132,15 +132,6 @@ export function startSilentServer(): Promise<TestServer> {
   return startTcpServer(() => {});
 }
 
-/** A port nothing listens on (bound, then closed). */
-export async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
 /** A running server on a Unix socket. */
 export interface UnixTestServer {
   readonly path: string;
