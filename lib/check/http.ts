@@ -35,7 +35,7 @@ export interface HttpResponse {
   readonly bodyBytes: number;
   readonly body: Uint8Array;
   readonly bodyTruncated: boolean;
-  /** performance.now() after the request was written, at the first byte, at the end. */
+  /** performance.now() as the request was handed to the socket, at the first byte, at the end. */
   readonly sentAt: number;
   readonly firstByteAt: number;
   readonly endAt: number;
@@ -142,8 +142,10 @@ export async function exchange(
   req: HttpRequest,
   maxBodyBytes: number,
 ): Promise<HttpResponse> {
-  await stream.write(formatRequest(req));
+  const request = formatRequest(req);
+  // curl's pretransfer: "just about to begin" the transfer, so the request's write is the server's.
   const sentAt = performance.now();
+  await stream.write(request);
   const r = new Reader(stream);
   const head = await readHead(r);
   const sink = new BodySink(maxBodyBytes);

@@ -19,7 +19,7 @@ export interface HttpOutcome {
   readonly stage: HttpStage;
   readonly response?: HttpResponse;
   readonly fail?: StageFailure;
-  /** From the stage's start to the request written (curl's pretransfer part), ms. */
+  /** From the stage's start to the request handed to the socket (curl's pretransfer part), ms. */
   readonly preMs: number;
 }
 

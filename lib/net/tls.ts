@@ -8,7 +8,15 @@
  */
 import * as tls from "node:tls";
 import type { Socket } from "node:net";
-import { certificateMatchesName, peerChain, type TlsCertificate } from "./tls_certificate.ts";
+import { runtimeName } from "../runtime/runtime.ts";
+import { bunTlsAvailable, startBunTls } from "./tls_bun.ts";
+import {
+  certificateMatchesName,
+  type LegacyCertificate,
+  peerChain,
+  type TlsCertificate,
+} from "./tls_certificate.ts";
+import type { TlsByteStream, TlsPeerFacts } from "./tls_peer.ts";
 import { formatAddress, NetError, type NetErrorCode, toNetErrorCode } from "./types.ts";
 
 export {
@@ -166,7 +174,8 @@ interface AttemptState {
   readonly started: number;
   readonly tcp: Pending<number>;
   readonly done: Pending<TlsConnection>;
-  socket?: tls.TLSSocket;
+  /** Closes the attempt's socket (set once it is started). */
+  closeSocket?: () => void;
   tcpAt: number;
   settled: boolean;
   /** Clears the timer and the abort listener. */
@@ -209,7 +218,7 @@ export function openTls(options: TlsConnectOptions): TlsAttempt {
       if (state.settled) return;
       state.settled = true;
       state.release();
-      state.socket?.destroy();
+      state.closeSocket?.();
       state.tcp.reject(new NetError("ABORTED", "connect", address));
     },
   };
@@ -219,13 +228,43 @@ function failAttempt(state: AttemptState, error: unknown): void {
   if (state.settled) return;
   state.settled = true;
   state.release();
-  state.socket?.destroy();
+  state.closeSocket?.();
   state.tcp.reject(error);
   state.done.reject(error);
 }
 
-/** Starts the socket and wires its events to the attempt. */
+/** Starts the socket (Bun's own where it can do what is asked) and wires it to the attempt. */
 function startSocket(state: AttemptState): void {
+  const { options, address, servername, alpn } = state;
+  if (runtimeName === "bun" && !options.minVersion && bunTlsAvailable()) {
+    state.closeSocket = startBunTls({ ...options, servername, alpn, address }, {
+      onTcp: () => tcpUp(state),
+      onSecure: (peer, stream) => finishHandshake(state, peer, stream),
+      onFailure: (error, afterTcp) => failAttempt(state, socketError(address, error, afterTcp)),
+    });
+  } else startNodeSocket(state);
+}
+
+/** The TCP connection is up: the handshake starts. */
+function tcpUp(state: AttemptState): void {
+  state.tcpAt = performance.now();
+  state.tcp.resolve(state.tcpAt - state.started);
+}
+
+/** A socket's failure before the handshake finished, as the attempt rejects with it. */
+function socketError(
+  address: string,
+  error: Error & { code?: string },
+  afterTcp: boolean,
+): NetError {
+  const cause = { cause: error, systemCode: error.code };
+  return afterTcp
+    ? new TlsHandshakeError(address, error.message, cause)
+    : new NetError(toNetErrorCode(error.code), "connect", address, cause);
+}
+
+/** {@link startSocket} on `node:tls`. */
+function startNodeSocket(state: AttemptState): void {
   const { options, address, servername, alpn } = state;
   let s: tls.TLSSocket;
   try {
@@ -243,21 +282,12 @@ function startSocket(state: AttemptState): void {
   } catch (error) {
     return failAttempt(state, error);
   }
-  state.socket = s;
-  const reader = streamReader(s, address);
+  state.closeSocket = () => s.destroy();
+  const stream = nodeStream(s, address);
   // node:tls emits "connect" for the TCP connection on Node, Deno and Bun.
-  (s as unknown as Socket).once("connect", () => {
-    state.tcpAt = performance.now();
-    state.tcp.resolve(state.tcpAt - state.started);
-  });
+  (s as unknown as Socket).once("connect", () => tcpUp(state));
   s.once("error", (error: Error & { code?: string }) => {
-    const cause = { cause: error, systemCode: error.code };
-    failAttempt(
-      state,
-      state.tcpAt
-        ? new TlsHandshakeError(address, error.message, cause)
-        : new NetError(toNetErrorCode(error.code), "connect", address, cause),
-    );
+    failAttempt(state, socketError(address, error, !!state.tcpAt));
   });
   s.once("close", () => {
     if (state.settled) return;
@@ -268,11 +298,23 @@ function startSocket(state: AttemptState): void {
         : new NetError("ECONNRESET", "connect", address),
     );
   });
-  s.once("secureConnect", () => finishHandshake(state, s, reader));
+  s.once("secureConnect", () => finishHandshake(state, nodePeerFacts(s), stream));
+}
+
+/** What a `node:tls` socket tells of its finished handshake. */
+function nodePeerFacts(s: tls.TLSSocket): TlsPeerFacts {
+  return {
+    certificate: s.getPeerCertificate(true) as LegacyCertificate | undefined,
+    authorized: s.authorized,
+    authorizationError: s.authorizationError ? String(s.authorizationError) : null,
+    protocol: s.getProtocol(),
+    cipher: s.getCipher() as { name?: string; standardName?: string } | undefined,
+    alpn: typeof s.alpnProtocol === "string" ? s.alpnProtocol : null,
+  };
 }
 
 /** The handshake is done: describe it and hand over the connection. */
-function finishHandshake(state: AttemptState, s: tls.TLSSocket, reader: StreamReader): void {
+function finishHandshake(state: AttemptState, peer: TlsPeerFacts, stream: TlsByteStream): void {
   if (state.settled) return;
   state.settled = true;
   state.release();
@@ -284,16 +326,24 @@ function finishHandshake(state: AttemptState, s: tls.TLSSocket, reader: StreamRe
   try {
     const { servername, options, alpn, address } = state;
     const handshake = describeHandshake(
-      s,
+      peer,
       servername,
       options.hostname,
       alpn,
       options.insecure ?? false,
     );
     const tcpMs = state.tcpAt - state.started;
-    state.done.resolve(wrap(s, reader, handshake, tcpMs, end - state.tcpAt, address));
+    state.done.resolve({
+      handshake,
+      tcpMs,
+      tlsMs: end - state.tcpAt,
+      remoteAddress: address,
+      readChunk: () => stream.readChunk(),
+      write: (data) => stream.write(data),
+      close: () => stream.close(),
+    });
   } catch (error) {
-    s.destroy();
+    stream.close();
     state.done.reject(error);
   }
 }
@@ -337,15 +387,15 @@ function chainReason(
 }
 
 function describeHandshake(
-  s: tls.TLSSocket,
+  peer: TlsPeerFacts,
   servername: string | null,
   hostname: string,
   alpnOffered: readonly string[],
   insecure: boolean,
 ): TlsHandshake {
   const now = Date.now();
-  const { chain, leaf } = peerChain(s, now);
-  const code = s.authorizationError ? String(s.authorizationError) : null;
+  const { chain, leaf } = peerChain(peer.certificate, now);
+  const code = peer.authorizationError;
   const reasons: TlsVerifyReason[] = [];
   // Dates first: some runtimes (Deno's rustls) say only "unable to verify" for them.
   if (chain.some((c) => Date.parse(c.notAfter) < now)) reasons.push("expired");
@@ -360,15 +410,16 @@ function describeHandshake(
   // The leaf of the chain walk is the object getPeerCertificate(false) would give again.
   const hostnameMatches = !!leaf && certificateMatchesName(leaf, checkedName);
   if (!hostnameMatches) reasons.push("hostname_mismatch");
-  const cipher = s.getCipher() as { name?: string; standardName?: string } | undefined;
+  const cipher = peer.cipher;
   return {
-    protocol: s.getProtocol() ?? "unknown",
+    protocol: peer.protocol ?? "unknown",
     cipher: cipher?.standardName ?? cipher?.name ?? "unknown",
     alpnOffered: [...alpnOffered],
-    alpn: typeof s.alpnProtocol === "string" ? s.alpnProtocol : null,
+    alpn: peer.alpn,
     servername,
     chain,
-    authorized: reasons.length === 0 && (s.authorized || code === "ERR_TLS_CERT_ALTNAME_INVALID"),
+    authorized: reasons.length === 0 &&
+      (peer.authorized || code === "ERR_TLS_CERT_ALTNAME_INVALID"),
     authorizationError: code,
     reasons,
     checkedName,
@@ -377,12 +428,8 @@ function describeHandshake(
   };
 }
 
-interface StreamReader {
-  readChunk(): Promise<Uint8Array | null>;
-}
-
 /** Queues what the socket receives from the start (some runtimes emit data before secureConnect). */
-function streamReader(s: tls.TLSSocket, address: string): StreamReader {
+function nodeStream(s: tls.TLSSocket, address: string): TlsByteStream {
   const queue: Uint8Array[] = [];
   let ended = false;
   let failure: unknown;
@@ -425,23 +472,6 @@ function streamReader(s: tls.TLSSocket, address: string): StreamReader {
         await new Promise<void>((r) => (waiter = r));
       }
     },
-  };
-}
-
-function wrap(
-  s: tls.TLSSocket,
-  reader: StreamReader,
-  handshake: TlsHandshake,
-  tcpMs: number,
-  tlsMs: number,
-  address: string,
-): TlsConnection {
-  return {
-    handshake,
-    tcpMs,
-    tlsMs,
-    remoteAddress: address,
-    readChunk: () => reader.readChunk(),
     write(data) {
       return new Promise((resolve, reject) => {
         s.write(
@@ -467,6 +497,15 @@ export function describeTlsSocket(
   insecure: boolean,
   tlsMs: number,
 ): TlsConnection {
-  const handshake = describeHandshake(s, servername, servername, [], insecure);
-  return wrap(s, streamReader(s, servername), handshake, 0, tlsMs, servername);
+  const handshake = describeHandshake(nodePeerFacts(s), servername, servername, [], insecure);
+  const stream = nodeStream(s, servername);
+  return {
+    handshake,
+    tcpMs: 0,
+    tlsMs,
+    remoteAddress: servername,
+    readChunk: () => stream.readChunk(),
+    write: (data) => stream.write(data),
+    close: () => stream.close(),
+  };
 }

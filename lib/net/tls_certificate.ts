@@ -75,17 +75,16 @@ export function certificateMatchesName(leaf: LegacyCertificate, name: string): b
 }
 
 /**
- * The chain the peer presented, leaf first, as the runtime walks it (`getPeerCertificate(true)`,
- * stopped at a repeat or after 16), with each certificate's legacy object (the leaf's is what
- * `tls.checkServerIdentity` takes).
+ * The chain the peer presented, leaf first, walked from `first` (the runtime's leaf object, whose
+ * `issuerCertificate` links it follows; stopped at a repeat or after 16), with the leaf's legacy
+ * object (what `tls.checkServerIdentity` takes).
  */
 export function peerChain(
-  s: tls.TLSSocket,
+  first: LegacyCertificate | undefined,
   now = Date.now(),
 ): { chain: TlsCertificate[]; leaf: LegacyCertificate | undefined } {
   const chain: TlsCertificate[] = [];
   const seen = new Set<string>();
-  const first = s.getPeerCertificate(true) as LegacyCertificate | undefined;
   let cur = first;
   while (cur && cur.raw && chain.length < 16) {
     const fp = cur.fingerprint256;
