@@ -52,7 +52,9 @@ function synSentTo(port: number): boolean {
 /** A TCP server on 127.0.0.1 that accepts and stays silent (or echoes); counts what it saw. */
 function tcpServer(
   echo: boolean,
-): Promise<{ port: number; bytes(): number; accepted(): number; close(): void }> {
+): Promise<
+  { port: number; bytes(): number; accepted(): number; send(text: string): void; close(): void }
+> {
   const sockets: net.Socket[] = [];
   let bytes = 0;
   const server = net.createServer({ allowHalfOpen: true }, (s) => {
@@ -69,6 +71,7 @@ function tcpServer(
         port: (server.address() as net.AddressInfo).port,
         bytes: () => bytes,
         accepted: () => sockets.length,
+        send: (text: string) => sockets.forEach((s) => s.write(text)),
         close: () => {
           server.close();
           for (const s of sockets) s.destroy();
@@ -258,7 +261,15 @@ function connectCase(format: "human" | "json"): Case {
         ready: async (child) => {
           if (format === "human") {
             await waitForLine(child.stderr!, (l) => l.startsWith("connected to") || undefined);
-          } else await until(() => peer.accepted() > 0, "the connection"); // no stderr lines
+          } else {
+            // No stderr lines: a byte from the peer on stdout shows the relay runs (an accepted
+            // connection alone may not have reached netdiag yet, which then stops mid-dial).
+            let relayed = false;
+            child.stdout!.once("data", () => (relayed = true));
+            await until(() => peer.accepted() > 0, "the connection");
+            peer.send("x");
+            await until(() => relayed, "a byte relayed from the peer");
+          }
         },
         check(r) {
           if (format === "human") {
