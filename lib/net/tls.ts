@@ -9,6 +9,7 @@
 import * as tls from "node:tls";
 import type { Socket } from "node:net";
 import { runtimeName } from "../runtime/runtime.ts";
+import { ReceiveQueue } from "./receive_queue.ts";
 import { bunTlsAvailable, startBunTls } from "./tls_bun.ts";
 import {
   certificateMatchesName,
@@ -430,48 +431,16 @@ function describeHandshake(
 
 /** Queues what the socket receives from the start (some runtimes emit data before secureConnect). */
 function nodeStream(s: tls.TLSSocket, address: string): TlsByteStream {
-  const queue: Uint8Array[] = [];
-  let ended = false;
-  let failure: unknown;
-  let waiter: (() => void) | undefined;
-  const wake = () => {
-    const w = waiter;
-    waiter = undefined;
-    w?.();
-  };
-  s.on("data", (chunk: Uint8Array) => {
-    queue.push(chunk);
-    if (queue.length > 8) s.pause();
-    wake();
-  });
-  s.on("end", () => {
-    ended = true;
-    wake();
-  });
-  s.on("close", () => {
-    ended = true;
-    wake();
-  });
+  const received = new ReceiveQueue(s);
+  s.on("data", (chunk: Uint8Array) => received.push(chunk));
+  s.on("end", () => received.end());
+  s.on("close", () => received.end());
   s.on("error", (error: Error & { code?: string }) => {
-    failure = new NetError(toNetErrorCode(error.code) as NetErrorCode, "read", address, {
-      cause: error,
-      systemCode: error.code,
-    });
-    wake();
+    const code = toNetErrorCode(error.code) as NetErrorCode;
+    received.end(new NetError(code, "read", address, { cause: error, systemCode: error.code }));
   });
   return {
-    async readChunk() {
-      while (true) {
-        if (queue.length) {
-          const chunk = queue.shift()!;
-          if (queue.length <= 8) s.resume();
-          return chunk;
-        }
-        if (failure) throw failure;
-        if (ended) return null;
-        await new Promise<void>((r) => (waiter = r));
-      }
-    },
+    readChunk: () => received.readChunk(),
     write(data) {
       return new Promise((resolve, reject) => {
         s.write(

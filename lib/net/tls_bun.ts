@@ -11,6 +11,7 @@
 import { bunGlobal } from "../runtime/runtime.ts";
 import type { LegacyCertificate } from "./tls_certificate.ts";
 import type { TlsByteStream, TlsPeerFacts } from "./tls_peer.ts";
+import { ReceiveQueue } from "./receive_queue.ts";
 import { NetError, type NetErrorCode, toNetErrorCode } from "./types.ts";
 
 /** Where and how to connect. */
@@ -57,9 +58,6 @@ interface BunTlsSocket {
 interface BunConnectApi {
   connect(options: Record<string, unknown>): Promise<unknown>;
 }
-
-/** Chunks queued before reads pause the socket. */
-const MAX_QUEUED_CHUNKS = 8;
 
 /** Whether TLS can go over Bun's own sockets in this runtime. */
 export function bunTlsAvailable(): boolean {
@@ -110,10 +108,12 @@ class TlsSocketState implements TlsByteStream {
   #phase: "connecting" | "handshake" | "open" | "closed" = "connecting";
   #reported = false;
   #abandoned = false;
-  readonly #queue: Uint8Array[] = [];
   #ended = false;
-  #failure: NetError | undefined;
-  #waiter: (() => void) | undefined;
+  /** What was received and not read yet; pauses the socket while too much waits. */
+  readonly #received = new ReceiveQueue({
+    pause: () => this.#socket?.pause(),
+    resume: () => this.#socket?.resume(),
+  });
   #unsent: { data: Uint8Array; resolve: () => void; reject: (e: NetError) => void }[] = [];
 
   constructor(readonly start: BunTlsStart, readonly events: BunTlsEvents) {}
@@ -158,9 +158,7 @@ class TlsSocketState implements TlsByteStream {
   }
 
   received(chunk: Uint8Array): void {
-    this.#queue.push(chunk);
-    if (this.#queue.length > MAX_QUEUED_CHUNKS) this.#socket?.pause();
-    this.#wake();
+    this.#received.push(chunk);
   }
 
   ended(error?: Error & { code?: string }): void {
@@ -168,16 +166,13 @@ class TlsSocketState implements TlsByteStream {
       const message = error?.message ?? "connection closed by the peer";
       this.fail(error ?? new Error(message), this.#phase === "handshake");
     }
-    if (error && !this.#failure) {
-      const code = toNetErrorCode(error.code) as NetErrorCode;
-      this.#failure = new NetError(code, "read", this.start.address, {
-        cause: error,
-        systemCode: error.code,
-      });
-    }
+    const code = error && toNetErrorCode(error.code) as NetErrorCode;
+    this.#received.end(
+      error &&
+        new NetError(code!, "read", this.start.address, { cause: error, systemCode: error.code }),
+    );
     this.#ended = true;
     this.#failWrites();
-    this.#wake();
   }
 
   drained(): void {
@@ -194,17 +189,8 @@ class TlsSocketState implements TlsByteStream {
     }
   }
 
-  async readChunk(): Promise<Uint8Array | null> {
-    while (true) {
-      if (this.#queue.length) {
-        const chunk = this.#queue.shift()!;
-        if (this.#queue.length === MAX_QUEUED_CHUNKS) this.#socket?.resume();
-        return chunk;
-      }
-      if (this.#failure) throw this.#failure;
-      if (this.#ended) return null;
-      await new Promise<void>((r) => (this.#waiter = r));
-    }
+  readChunk(): Promise<Uint8Array | null> {
+    return this.#received.readChunk();
   }
 
   write(data: Uint8Array): Promise<void> {
@@ -228,19 +214,13 @@ class TlsSocketState implements TlsByteStream {
     this.#socket = undefined;
     this.#ended = true;
     this.#failWrites();
-    this.#wake();
+    this.#received.close();
   }
 
   #failWrites(): void {
     const writes = this.#unsent;
     this.#unsent = [];
     for (const w of writes) w.reject(new NetError("EPIPE", "write", this.start.address));
-  }
-
-  #wake(): void {
-    const w = this.#waiter;
-    this.#waiter = undefined;
-    w?.();
   }
 }
 
