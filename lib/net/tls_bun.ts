@@ -11,8 +11,7 @@
 import { bunGlobal } from "../runtime/runtime.ts";
 import type { LegacyCertificate } from "./tls_certificate.ts";
 import type { TlsByteStream, TlsPeerFacts } from "./tls_peer.ts";
-import { ReceiveQueue } from "./receive_queue.ts";
-import { NetError, type NetErrorCode, toNetErrorCode } from "./types.ts";
+import { type BunSocket, BunStream } from "./bun_stream.ts";
 
 /** Where and how to connect. */
 export interface BunTlsStart {
@@ -40,16 +39,10 @@ export interface BunTlsEvents {
   onFailure(error: Error & { code?: string }, afterTcp: boolean): void;
 }
 
-/** The parts of Bun's TLS socket used here. */
-interface BunTlsSocket {
-  data: TlsSocketState;
+/** A Bun socket with its TLS side. */
+interface BunTlsSocket extends BunSocket {
   readonly authorized?: boolean;
   readonly alpnProtocol?: string | false | null;
-  write(data: Uint8Array): number;
-  pause(): void;
-  resume(): void;
-  terminate(): void;
-  setNoDelay?(on: boolean): void;
   getPeerCertificate(abbreviated?: boolean): LegacyCertificate | undefined;
   getTLSVersion(): string | null;
   getCipher(): { name?: string; standardName?: string } | undefined;
@@ -102,27 +95,22 @@ function alpnWire(names: readonly string[]): ArrayBuffer {
   return new Uint8Array(bytes).buffer;
 }
 
-/** One connection's state, kept in the socket's `data`. */
-class TlsSocketState implements TlsByteStream {
+/**
+ * One connection's state, kept in the socket's `data`: its connect and handshake, then the
+ * project's {@link BunStream} over the socket for the bytes.
+ */
+class TlsSocketState {
   #socket: BunTlsSocket | undefined;
-  #phase: "connecting" | "handshake" | "open" | "closed" = "connecting";
+  #stream: BunStream | undefined;
   #reported = false;
   #abandoned = false;
-  #ended = false;
-  /** What was received and not read yet; pauses the socket while too much waits. */
-  readonly #received = new ReceiveQueue({
-    pause: () => this.#socket?.pause(),
-    resume: () => this.#socket?.resume(),
-  });
-  #unsent: { data: Uint8Array; resolve: () => void; reject: (e: NetError) => void }[] = [];
 
   constructor(readonly start: BunTlsStart, readonly events: BunTlsEvents) {}
 
   opened(socket: BunTlsSocket): void {
     if (this.#abandoned) return socket.terminate();
     this.#socket = socket;
-    this.#phase = "handshake";
-    if (this.start.path === undefined) socket.setNoDelay?.(true);
+    if (this.start.path === undefined) socket.setNoDelay(true);
     this.events.onTcp();
   }
 
@@ -134,8 +122,8 @@ class TlsSocketState implements TlsByteStream {
       this.fail(error ?? new Error("handshake failed"), true);
       return socket.terminate();
     }
-    this.#phase = "open";
     this.#reported = true;
+    const stream = this.#stream = new BunStream(socket, this.start.path);
     const alpn = socket.alpnProtocol;
     this.events.onSecure({
       // Bun's own socket takes "abbreviated": false walks the whole chain.
@@ -145,86 +133,43 @@ class TlsSocketState implements TlsByteStream {
       protocol: socket.getTLSVersion(),
       cipher: socket.getCipher(),
       alpn: typeof alpn === "string" && alpn ? alpn : null,
-    }, this);
+    }, stream);
   }
 
   /** Reports a failure before the handshake finished (once). */
   fail(error: unknown, afterTcp: boolean): void {
     if (this.#reported) return;
     this.#reported = true;
-    this.#phase = "closed";
     const e = error instanceof Error ? error : new Error(String(error));
     this.events.onFailure(e, afterTcp);
   }
 
   received(chunk: Uint8Array): void {
-    this.#received.push(chunk);
-  }
-
-  ended(error?: Error & { code?: string }): void {
-    if (this.#phase !== "open") {
-      const message = error?.message ?? "connection closed by the peer";
-      this.fail(error ?? new Error(message), this.#phase === "handshake");
-    }
-    const code = error && toNetErrorCode(error.code) as NetErrorCode;
-    this.#received.end(
-      error &&
-        new NetError(code!, "read", this.start.address, { cause: error, systemCode: error.code }),
-    );
-    this.#ended = true;
-    this.#failWrites();
+    this.#stream?.onData(chunk);
   }
 
   drained(): void {
-    while (this.#unsent.length && this.#socket) {
-      const head = this.#unsent[0];
-      const n = this.#socket.write(head.data);
-      if (n < 0) return this.#failWrites();
-      if (n < head.data.length) {
-        head.data = head.data.subarray(n);
-        return;
-      }
-      this.#unsent.shift();
-      head.resolve();
-    }
+    this.#stream?.onDrain();
   }
 
-  readChunk(): Promise<Uint8Array | null> {
-    return this.#received.readChunk();
+  /** The peer half-closed, or (`closed`) the socket is gone, with an error when it failed. */
+  ended(error: Error | undefined, closed: boolean): void {
+    if (!this.#stream) {
+      this.fail(error ?? new Error("connection closed by the peer"), this.#socket !== undefined);
+    } else if (closed) this.#stream.onClose(error);
+    else this.#stream.onEnd(error);
   }
 
-  write(data: Uint8Array): Promise<void> {
-    const socket = this.#socket;
-    if (!socket || this.#ended || this.#phase === "closed") {
-      return Promise.reject(new NetError("EPIPE", "write", this.start.address));
-    }
-    if (!this.#unsent.length) {
-      const n = socket.write(data);
-      if (n === data.length) return Promise.resolve();
-      if (n < 0) return Promise.reject(new NetError("EPIPE", "write", this.start.address));
-      data = data.subarray(n);
-    }
-    return new Promise((resolve, reject) => this.#unsent.push({ data, resolve, reject }));
-  }
-
+  /** Closes the socket, or has it closed as soon as it opens. */
   close(): void {
     this.#abandoned = true;
-    this.#phase = "closed";
-    this.#socket?.terminate();
-    this.#socket = undefined;
-    this.#ended = true;
-    this.#failWrites();
-    this.#received.close();
-  }
-
-  #failWrites(): void {
-    const writes = this.#unsent;
-    this.#unsent = [];
-    for (const w of writes) w.reject(new NetError("EPIPE", "write", this.start.address));
+    if (this.#stream) this.#stream.close();
+    else this.#socket?.terminate();
   }
 }
 
 type Handler<A extends unknown[]> = (socket: BunTlsSocket, ...args: A) => void;
+const stateOf = (s: BunTlsSocket) => s.data as TlsSocketState;
 
 /** One handler object for every socket (Bun's advice); each finds its state in `data`. */
 const HANDLERS: {
@@ -237,12 +182,12 @@ const HANDLERS: {
   error: Handler<[Error]>;
   connectError: Handler<[Error & { code?: string }]>;
 } = {
-  open: (s) => s.data.opened(s),
-  handshake: (s, ok, error) => s.data.handshake(s, ok, error),
-  data: (s, chunk) => s.data.received(chunk),
-  drain: (s) => s.data.drained(),
-  end: (s) => s.data.ended(),
-  close: (s, error) => s.data.ended(error),
-  error: (s, error) => s.data.ended(error),
-  connectError: (s, error) => s.data.fail(error, false),
+  open: (s) => stateOf(s).opened(s),
+  handshake: (s, ok, error) => stateOf(s).handshake(s, ok, error),
+  data: (s, chunk) => stateOf(s).received(chunk),
+  drain: (s) => stateOf(s).drained(),
+  end: (s) => stateOf(s).ended(undefined, false),
+  close: (s, error) => stateOf(s).ended(error, true),
+  error: (s, error) => stateOf(s).ended(error, false),
+  connectError: (s, error) => stateOf(s).fail(error, false),
 };
