@@ -21,6 +21,14 @@ export type ReadConfigFile = (path: string) => string;
 
 const CLIENT_CERT = "client certificates are not implemented";
 
+/** `tls_config.min_version`'s names (Go's) and the runtime's names of the same versions. */
+export const TLS_MIN_VERSIONS = {
+  TLS10: "TLSv1",
+  TLS11: "TLSv1.1",
+  TLS12: "TLSv1.2",
+  TLS13: "TLSv1.3",
+} as const;
+
 /** `tls_config` of a section. */
 export function readTlsConfig(section: Section, read: ReadConfigFile): TlsConfig {
   const s = new Section(section.module, section.keyPath("tls_config"), section.node("tls_config"));
@@ -43,7 +51,7 @@ export function readTlsConfig(section: Section, read: ReadConfigFile): TlsConfig
     }
   }
   const min = s.string("min_version");
-  if (min !== undefined && !/^TLS1[0-3]$/.test(min)) {
+  if (min !== undefined && !Object.hasOwn(TLS_MIN_VERSIONS, min)) {
     throw s.error(
       s.keyPath("min_version"),
       `must be TLS10, TLS11, TLS12 or TLS13, not ${JSON.stringify(min)}`,

@@ -9,6 +9,7 @@ import { check } from "../check/check.ts";
 import type { HttpResponse } from "../check/http.ts";
 import type { CheckResult } from "../check/types.ts";
 import { VERSION } from "../version.ts";
+import { TLS_MIN_VERSIONS } from "./config_probers.ts";
 import { addHttpPhases } from "./http_phases.ts";
 import { failed, type ProberContext, type ProberResult } from "./prober.ts";
 import { addressForProbe } from "./target_address.ts";
@@ -25,12 +26,6 @@ const NEXT_STAGE: Readonly<Record<string, string>> = {
 };
 /** Most body bytes kept without a body_size_limit (the rest is counted as read, not kept). */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
-const TLS_VERSIONS = {
-  TLS10: "TLSv1",
-  TLS11: "TLSv1.1",
-  TLS12: "TLSv1.2",
-  TLS13: "TLSv1.3",
-} as const;
 
 function defineHttp(ctx: ProberContext): void {
   for (
@@ -110,7 +105,7 @@ export async function probeHttp(ctx: ProberContext): Promise<ProberResult> {
     ...(http.tlsConfig.ca ? { ca: http.tlsConfig.ca } : {}),
     insecure: http.tlsConfig.insecureSkipVerify,
     ...(http.tlsConfig.minVersion
-      ? { tlsMinVersion: TLS_VERSIONS[http.tlsConfig.minVersion] }
+      ? { tlsMinVersion: TLS_MIN_VERSIONS[http.tlsConfig.minVersion] }
       : {}),
     method: http.method,
     headers: headerList(http, hostname),

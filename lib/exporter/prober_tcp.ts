@@ -9,6 +9,7 @@
 import { ipFamily } from "../net/host_lookup.ts";
 import { openTls, type TlsConnection } from "../net/tls.ts";
 import type { Connection } from "../net/types.ts";
+import { TLS_MIN_VERSIONS } from "./config_probers.ts";
 import { setAddressExtras } from "./connect_extras.ts";
 import { goExpand } from "./go_expand.ts";
 import { LineReader } from "./line_reader.ts";
@@ -19,12 +20,6 @@ import { setBlackboxTls, setNetdiagTls } from "./tls_metrics.ts";
 import type { TcpModule, TlsConfig } from "./types.ts";
 
 type Stream = Connection | TlsConnection;
-const TLS_VERSIONS = {
-  TLS10: "TLSv1",
-  TLS11: "TLSv1.1",
-  TLS12: "TLSv1.2",
-  TLS13: "TLSv1.3",
-} as const;
 
 /** `host:port` as Go's net.SplitHostPort reads it (IPv6 in brackets); undefined when not. */
 export function splitHostPort(target: string): { host: string; port: number } | undefined {
@@ -43,7 +38,7 @@ export function tlsOptions(config: TlsConfig, host: string) {
     ...(servername !== undefined ? { servername } : {}),
     ...(config.ca ? { ca: config.ca } : {}),
     insecure: config.insecureSkipVerify,
-    ...(config.minVersion ? { minVersion: TLS_VERSIONS[config.minVersion] } : {}),
+    ...(config.minVersion ? { minVersion: TLS_MIN_VERSIONS[config.minVersion] } : {}),
   };
 }
 
