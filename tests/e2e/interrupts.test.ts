@@ -49,6 +49,19 @@ function synSentTo(port: number): boolean {
   });
 }
 
+/**
+ * Whether the TCP socket 127.0.0.1:`localPort` → 127.0.0.1:`remotePort` has nothing left in its
+ * kernel receive queue (its process has read everything sent to it).
+ */
+function receiveQueueEmpty(localPort: number, remotePort: number): boolean {
+  const hex = (port: number) => `0100007F:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+  return execFileSync("cat", ["/proc/net/tcp"], { encoding: "utf8" }).split("\n").some((line) => {
+    const f = line.trim().split(/\s+/);
+    return f[1] === hex(localPort) && f[2] === hex(remotePort) &&
+      f[4]?.split(":")[1] === "00000000";
+  });
+}
+
 /** A TCP server on 127.0.0.1 that accepts and stays silent (or echoes); counts what it saw. */
 function tcpServer(
   echo: boolean,
@@ -222,6 +235,14 @@ function sendCase(format: "human" | "json"): Case {
         ready: async () => {
           await proxy.paused;
           await until(() => verified === 1, "small.txt verified by the receiver");
+          // The receiver counts the file before its acknowledgement reaches the sender: the
+          // sender knows "verified" only once it has read that answer from its socket.
+          await until(
+            () =>
+              proxy.returned('"name":"small.txt"') &&
+              receiveQueueEmpty(proxy.clientPort() ?? 0, proxy.port),
+            "the acknowledgement of small.txt read by the sender",
+          );
         },
         check(r) {
           if (format === "human") {

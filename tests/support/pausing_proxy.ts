@@ -13,6 +13,10 @@ export interface PausingProxy {
   readonly paused: Promise<void>;
   /** Bytes forwarded from the client so far. */
   forwarded(): number;
+  /** Whether the bytes sent back to the client so far contain `text` (the first 64 KiB kept). */
+  returned(text: string): boolean;
+  /** The client's own port (its side of the relayed connection), once it connected. */
+  clientPort(): number | undefined;
   /** Forwards the client's bytes again. */
   resume(): void;
   /** Stops listening and destroys every socket. */
@@ -28,6 +32,7 @@ export function startPausingProxy(targetPort: number, pauseAfter: number): Promi
   let forwarded = 0;
   let client: net.Socket | undefined;
   let held = false;
+  let back = "";
   let onPaused: () => void = () => {};
   const paused = new Promise<void>((resolve) => (onPaused = resolve));
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {
@@ -45,7 +50,10 @@ export function startPausingProxy(targetPort: number, pauseAfter: number): Promi
       }
     });
     socket.on("end", () => upstream.end());
-    upstream.on("data", (chunk: Uint8Array) => socket.write(chunk));
+    upstream.on("data", (chunk: Uint8Array) => {
+      if (back.length < 65_536) back += new TextDecoder().decode(chunk);
+      socket.write(chunk);
+    });
     upstream.on("end", () => socket.end());
   });
   return new Promise((resolve, reject) => {
@@ -55,6 +63,8 @@ export function startPausingProxy(targetPort: number, pauseAfter: number): Promi
         port: (server.address() as net.AddressInfo).port,
         paused,
         forwarded: () => forwarded,
+        returned: (text) => back.includes(text),
+        clientPort: () => client?.remotePort,
         resume: () => client?.resume(),
         close: () => {
           server.close();
