@@ -53,11 +53,17 @@ export type ThreadMessage =
   | { readonly type: "error"; readonly message: string };
 
 /**
- * The worker's module, relative to this module's URL: from lib/probe/ when run from source, and
- * from lib/cli/ in the compiled binary, where this code is bundled into the lib/cli/run.ts entry
- * point and the worker is the embedded entry point lib/probe/worker.ts (see scripts/build).
+ * The worker's module URL. From source this module is lib/probe/threads.ts; in the compiled
+ * binary its code sits in a chunk, either inside the embedded entry point lib/cli/run.ts or, as
+ * scripts/build splits the bundle, in a shared chunk at the bundle's root. The worker is the
+ * embedded entry point lib/probe/worker.ts in every layout, so it is found from `lib/` when this
+ * code runs below it, and from the root otherwise.
  */
-const WORKER_PATH = "../probe/worker.ts";
+export function workerUrl(moduleUrl: string = import.meta.url): string {
+  const path = new URL(moduleUrl).pathname;
+  return new URL(path.includes("/lib/") ? "../probe/worker.ts" : "./lib/probe/worker.ts", moduleUrl)
+    .href;
+}
 
 /** A worker that has not said it is ready within this time is given up (its shard runs here). */
 const START_TIMEOUT_MS = 5000;
@@ -129,7 +135,7 @@ function runWorker(
 ): Promise<boolean> {
   let worker: Worker;
   try {
-    worker = new Worker(new URL(WORKER_PATH, import.meta.url).href, { type: "module" });
+    worker = new Worker(workerUrl(), { type: "module" });
   } catch {
     return Promise.resolve(false);
   }

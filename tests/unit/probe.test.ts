@@ -644,3 +644,19 @@ test("parseRetries() takes 0 to 10 and refuses anything else naming it", () => {
   rejects(() => parseRetries("11"), '"11"');
   rejects(() => parseRetries("-1"), '"-1"');
 });
+
+test("the probe worker is found from lib/ in the source and from the root of a split bundle", async () => {
+  const { workerUrl } = await import("../../lib/probe/threads.ts");
+  assert.equal(
+    workerUrl("file:///src/netdiag/lib/probe/threads.ts"),
+    "file:///src/netdiag/lib/probe/worker.ts",
+  );
+  assert.equal(
+    workerUrl("file:///$bunfs/root/lib/cli/run.js"),
+    "file:///$bunfs/root/lib/probe/worker.ts",
+  );
+  assert.equal(
+    workerUrl("file:///$bunfs/root/chunk-x1.js"),
+    "file:///$bunfs/root/lib/probe/worker.ts",
+  );
+});
