@@ -1,3 +1,4 @@
+import { isTerminalFd } from "./bun_fd.ts";
 import { BunOut } from "./bun_out.ts";
 import { bunGlobal, runtimeName } from "./runtime.ts";
 
@@ -61,14 +62,6 @@ function envAllowed(name: string): boolean {
 }
 
 function bunIo(): Io {
-  // node:tty costs Bun ~6 ms (and Deno ~35 ms) of start-up: load it only when a terminal check
-  // is really needed, synchronously through Bun's import.meta.require.
-  let isatty: ((fd: number) => boolean) | undefined;
-  const terminal = (fd: number) => {
-    isatty ??= (import.meta as unknown as { require(id: string): typeof import("node:tty") })
-      .require("node:tty").isatty;
-    return isatty(fd);
-  };
   const bun = bunGlobal()!;
   const out: Record<OutStream, BunOut> = {
     stdout: new BunOut(bun, bun.stdout, 1),
@@ -83,7 +76,7 @@ function bunIo(): Io {
       await Promise.all([out.stdout.flush(), out.stderr.flush()]);
     },
     // isatty, not process.stdout.isTTY: touching process.stdout costs Bun ~10 ms of start-up.
-    isTerminal: (s) => terminal(s === "stdin" ? 0 : s === "stdout" ? 1 : 2),
+    isTerminal: (s) => isTerminalFd(s === "stdin" ? 0 : s === "stdout" ? 1 : 2),
     env: (name) => envAllowed(name) ? proc.env[name] : undefined,
     stdin: () => {
       const bunStdin =
