@@ -8,6 +8,8 @@
  * @module
  */
 
+import { nodeFsSync } from "./bun_fd.ts";
+
 /** What a Bun stream writer needs of Bun. */
 export interface BunWriteApi {
   write(destination: unknown, data: string | Uint8Array): Promise<number>;
@@ -18,16 +20,34 @@ const SMALL_WRITE = 340;
 /** After this many units written in small writes, the stream's kind is asked too. */
 const ASK_AFTER = 4096;
 
-type NodeFs = typeof import("node:fs");
+const encoder = new TextEncoder();
 
-let fsModule: NodeFs | undefined;
-function nodeFs(): NodeFs {
-  // Loaded only when a stream is asked about: node:fs is not free at start-up.
-  fsModule ??= (import.meta as unknown as { require(id: string): NodeFs }).require("node:fs");
-  return fsModule;
+/** Queued writes joined into one; a batch holds at most this many units (or one larger write). */
+const MAX_BATCH = 256 * 1024;
+
+/** Writes waiting together for the ones before them. */
+interface Batch {
+  readonly parts: (string | Uint8Array)[];
+  size: number;
+  done: Promise<void>;
 }
 
-const encoder = new TextEncoder();
+/** Resolves on the event loop's next turn, after the I/O callbacks of this one. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** The parts as one write: a string when all are strings, else bytes. */
+function joinParts(parts: readonly (string | Uint8Array)[]): string | Uint8Array {
+  if (parts.length === 1) return parts[0];
+  if (parts.every((p) => typeof p === "string")) return parts.join("");
+  const chunks = parts.map((p) => typeof p === "string" ? encoder.encode(p) : p);
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
 
 /** A standard output stream of Bun's, written in order (see the module). */
 export class BunOut {
@@ -38,6 +58,8 @@ export class BunOut {
   #pending = 0;
   #written = 0;
   #regularFile: boolean | undefined;
+  /** The writes queued behind the ones in progress, not started yet. */
+  #batch: Batch | undefined;
 
   /** @param fd 1 or 2; `destination` is `Bun.stdout` / `Bun.stderr`. */
   constructor(bun: BunWriteApi, destination: unknown, fd: number) {
@@ -60,11 +82,28 @@ export class BunOut {
       } catch { /* as with Bun.write: a failed write of output is dropped */ }
       return Promise.resolve();
     }
+    // A write starts on the event loop's next turn, and the writes made until then (or while an
+    // earlier one is in progress) join it: one system call for the lines a batch of results
+    // prints as replies come in, instead of one each (~11 µs a line, most of a 10k-name batch's
+    // output time).
+    const batch = this.#batch;
+    if (batch && batch.size + data.length <= MAX_BATCH) {
+      batch.parts.push(data);
+      batch.size += data.length;
+      return batch.done;
+    }
+    const next: Batch = { parts: [data], size: data.length, done: Promise.resolve() };
+    this.#batch = next;
     this.#pending++;
-    this.#queue = this.#queue.then((): unknown =>
-      this.#regularFile ? writeAllSync(this.#fd, data) : this.#bun.write(this.#destination, data)
-    ).catch(() => {}).finally(() => this.#pending--);
-    return this.#queue.then(() => {});
+    this.#queue = this.#queue.then(nextTurn).then((): unknown => {
+      if (this.#batch === next) this.#batch = undefined; // later writes start a batch of their own
+      const joined = joinParts(next.parts);
+      return this.#regularFile
+        ? writeAllSync(this.#fd, joined)
+        : this.#bun.write(this.#destination, joined);
+    }).catch(() => {}).finally(() => this.#pending--);
+    next.done = this.#queue.then(() => {});
+    return next.done;
   }
 
   /** Resolves when every write so far has reached the operating system. */
@@ -75,13 +114,13 @@ export class BunOut {
 
 function writeAllSync(fd: number, data: string | Uint8Array): void {
   const bytes = typeof data === "string" ? encoder.encode(data) : data;
-  const fs = nodeFs();
+  const fs = nodeFsSync();
   for (let off = 0; off < bytes.length;) off += fs.writeSync(fd, bytes, off);
 }
 
 function isRegularFile(fd: number): boolean {
   try {
-    return nodeFs().fstatSync(fd).isFile();
+    return nodeFsSync().fstatSync(fd).isFile();
   } catch {
     return false;
   }

@@ -52,13 +52,31 @@ test("a regular file opened for appending gets every write after what it held, i
   }
 });
 
-test("small writes to a pipe-like stream stay on Bun.write, in order", {
+test(
+  "small writes to a pipe-like stream stay on Bun.write, in order: those of one turn in one write",
+  {
+    skip: !inBun && "Bun only",
+  },
+  async () => {
+    const bun = fakeBun();
+    const out = new BunOut(bun.api, "dest", 987654); // no such descriptor: never a regular file
+    for (let i = 0; i < 5; i++) void out.write(`line ${i}\n`);
+    void out.write("x".repeat(1000));
+    await out.flush();
+    void out.write("later\n");
+    await out.flush();
+    const lines = [0, 1, 2, 3, 4].map((i) => `line ${i}\n`).join("");
+    assert.deepEqual(bun.calls, [lines + "x".repeat(1000), "later\n"]);
+  },
+);
+
+test("bytes and text written in one turn join into one write of bytes, in order", {
   skip: !inBun && "Bun only",
 }, async () => {
   const bun = fakeBun();
-  const out = new BunOut(bun.api, "dest", 987654); // no such descriptor: never a regular file
-  for (let i = 0; i < 5; i++) void out.write(`line ${i}\n`);
-  void out.write("x".repeat(1000));
-  await out.flush();
-  assert.deepEqual(bun.calls, [0, 1, 2, 3, 4].map((i) => `line ${i}\n`).concat("x".repeat(1000)));
+  const out = new BunOut(bun.api, "dest", 987654);
+  void out.write("ab");
+  void out.write(Uint8Array.of(0x63));
+  await out.write("d");
+  assert.deepEqual(bun.calls, ["abcd"]);
 });
