@@ -19,6 +19,7 @@ import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { nodeAdapter, sameEndpoint, toNetError, unwrapHost } from "./node.ts";
 import { DatagramInbox } from "./datagram_inbox.ts";
+import { UdpSendBatch, type WaitingQueue } from "./bun_udp_batch.ts";
 import { totalReceiveDrops } from "./udp_drops.ts";
 import {
   type DatagramOptions,
@@ -34,6 +35,8 @@ interface BunUdpSocket {
   readonly address: { readonly address: string; readonly port: number };
   /** Connected: `send(data)`; unconnected: `send(data, port, address)`. False: try after drain. */
   send(data: Uint8Array, port?: number, address?: string): boolean;
+  /** Connected: sends each datagram (sendmmsg); returns how many the kernel took. */
+  sendMany(packets: readonly Uint8Array[]): number;
   close(): void;
 }
 
@@ -122,9 +125,21 @@ interface WaitingSend {
 }
 
 /** A socket's sends that wait for `drain`, in order. */
-class SendState {
+class SendState implements WaitingQueue {
   socket: BunUdpSocket | undefined;
   readonly waiting: WaitingSend[] = [];
+
+  /** Whether sends are waiting for `drain`. */
+  get busy(): boolean {
+    return this.waiting.length > 0;
+  }
+
+  /** Queues a datagram to the connected peer (`target`) behind the waiting ones. */
+  wait(data: Uint8Array, target: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ data, port: undefined, address: undefined, target, resolve, reject });
+    });
+  }
 
   /** The kernel takes datagrams again: send the waiting ones until it would block again. */
   drain(): void {
@@ -166,8 +181,10 @@ function datagramApi(
   const family = isIP(bound.address) === 6 ? 6 : 4;
   const names = new Map<string, Promise<string>>();
   let closed = false;
+  const peerText = options.connect ? formatAddress(options.connect) : "";
+  const batch = new UdpSendBatch(socket, state, peerText);
   const send = (data: Uint8Array, port: number | undefined, address: string | undefined) => {
-    const target = address === undefined ? formatAddress(options.connect!) : formatAddress({
+    const target = address === undefined ? peerText : formatAddress({
       hostname: address,
       port: port!,
     });
@@ -211,11 +228,13 @@ function datagramApi(
         (error) => Promise.reject(toNetError(error, "send", formatAddress(to))),
       );
     },
+    ...(options.connect ? { sendBatched: (data: Uint8Array) => batch.send(data) } : {}),
     receive: (signal) => inbox.receive(signal),
     receiveDrops: () => totalReceiveDrops(bound, inbox.drops),
     close() {
       if (closed) return;
       closed = true;
+      batch.close(self);
       socket.close();
       state.close(self);
       inbox.close();

@@ -379,7 +379,9 @@ export class DnsClient {
   }
 
   #send(p: Pending): void {
-    this.#bound!.send(p.message).catch((error) => {
+    // Batched where the socket can: the queries a turn starts reach the server as one burst.
+    const socket = this.#bound!;
+    (socket.sendBatched ? socket.sendBatched(p.message) : socket.send(p.message)).catch((error) => {
       if (this.#pending.get(p.id) === p) this.#settle(p, error);
     });
   }

@@ -242,6 +242,13 @@ export interface DatagramSocket {
   readonly reportsUnreachable: boolean;
   /** Sends one datagram to `to` (or to the connected peer when `to` is omitted). */
   send(data: Uint8Array, to?: Endpoint): Promise<void>;
+  /**
+   * Where the runtime can (Bun's connected sockets): sends one datagram to the connected peer on
+   * the event loop's next turn, in one system call with the others queued during this turn
+   * (sendmmsg). Resolves once the kernel took them; rejects as `send` does. Callers fall back to
+   * `send` where it is missing.
+   */
+  sendBatched?(data: Uint8Array): Promise<void>;
   /** Waits for the next datagram. Rejects with `CLOSED` once closed, `ABORTED` on the signal. */
   receive(signal?: AbortSignal): Promise<Datagram>;
   /**

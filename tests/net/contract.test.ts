@@ -479,6 +479,34 @@ for (const net of adapters) {
     }
   });
 
+  test(`[${net.name}] connected UDP: datagrams batched in one turn arrive in order; a closed socket's batch fails CLOSED`, async () => {
+    const server = await net.bindDatagram({ hostname: "127.0.0.1", port: 0 });
+    const port = (server.addr as { port: number }).port;
+    const client = await net.bindDatagram({
+      hostname: "127.0.0.1",
+      port: 0,
+      connect: { hostname: "127.0.0.1", port },
+    });
+    // Offered where the runtime has sendmmsg for connected sockets: Bun's own UDP sockets.
+    assert.equal(client.sendBatched !== undefined, net.name === "bun");
+    if (client.sendBatched) {
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => client.sendBatched!(Uint8Array.of(i))),
+      );
+      const got: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        got.push((await server.receive(AbortSignal.timeout(2000))).data[0]);
+      }
+      assert.deepEqual(got, [...Array(20).keys()]);
+      const queued = client.sendBatched(Uint8Array.of(99));
+      client.close();
+      await rejectsWith(queued, "CLOSED");
+      await rejectsWith(client.sendBatched(Uint8Array.of(100)), "CLOSED");
+    }
+    client.close();
+    server.close();
+  });
+
   test(`[${net.name}] UDP receive honours its AbortSignal`, async () => {
     const socket = await net.bindDatagram({ hostname: "127.0.0.1", port: 0 });
     await rejectsWith(socket.receive(AbortSignal.timeout(50)), "ABORTED");
