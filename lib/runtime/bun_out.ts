@@ -4,7 +4,9 @@
  * regular file: there Bun.write ignores O_APPEND for writes over 1 KiB (`netdiag … >>log` twice
  * left a hole of NULs), and its asynchronous writes let a fast producer (100k resolved names)
  * queue up hundreds of MB. Once a stream has seen a large write or a few KiB, it asks once
- * whether it is a regular file, and if so writes with write(2), synchronously.
+ * whether it is a regular file, and if so writes with write(2), synchronously. Either way the
+ * writes of one turn of the event loop go out together on the next (see `write`), at most
+ * {@link MAX_BATCH} units at a time.
  * @module
  */
 
@@ -76,12 +78,6 @@ export class BunOut {
     ) {
       this.#regularFile = isRegularFile(this.#fd);
     }
-    if (this.#regularFile && this.#pending === 0) {
-      try {
-        writeAllSync(this.#fd, data);
-      } catch { /* as with Bun.write: a failed write of output is dropped */ }
-      return Promise.resolve();
-    }
     // A write starts on the event loop's next turn, and the writes made until then (or while an
     // earlier one is in progress) join it: one system call for the lines a batch of results
     // prints as replies come in, instead of one each (~11 µs a line, most of a 10k-name batch's
@@ -92,15 +88,22 @@ export class BunOut {
       batch.size += data.length;
       return batch.done;
     }
+    // To a file, a full batch with nothing before it is written at once: a producer that never
+    // yields holds one batch, not all it printed.
+    if (batch && this.#regularFile && this.#pending === 1) {
+      writeParts(this.#fd, batch.parts);
+      batch.parts.push(data);
+      batch.size = data.length;
+      return batch.done;
+    }
     const next: Batch = { parts: [data], size: data.length, done: Promise.resolve() };
     this.#batch = next;
     this.#pending++;
     this.#queue = this.#queue.then(nextTurn).then((): unknown => {
       if (this.#batch === next) this.#batch = undefined; // later writes start a batch of their own
-      const joined = joinParts(next.parts);
-      return this.#regularFile
-        ? writeAllSync(this.#fd, joined)
-        : this.#bun.write(this.#destination, joined);
+      if (next.parts.length === 0) return;
+      if (this.#regularFile) return writeParts(this.#fd, next.parts);
+      return this.#bun.write(this.#destination, joinParts(next.parts));
     }).catch(() => {}).finally(() => this.#pending--);
     next.done = this.#queue.then(() => {});
     return next.done;
@@ -110,6 +113,13 @@ export class BunOut {
   flush(): Promise<void> {
     return this.#queue.then(() => {});
   }
+}
+
+/** Writes the parts to a regular file with write(2) and empties them (a failure drops them). */
+function writeParts(fd: number, parts: (string | Uint8Array)[]): void {
+  try {
+    writeAllSync(fd, joinParts(parts.splice(0)));
+  } catch { /* as with Bun.write: a failed write of output is dropped */ }
 }
 
 function writeAllSync(fd: number, data: string | Uint8Array): void {

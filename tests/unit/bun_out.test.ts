@@ -80,3 +80,23 @@ test("bytes and text written in one turn join into one write of bytes, in order"
   await out.write("d");
   assert.deepEqual(bun.calls, ["abcd"]);
 });
+
+test("to a file, a producer that never yields holds one batch: full ones are written at once", {
+  skip: !inBun && "Bun only",
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "netdiag-bunout-"));
+  const path = join(dir, "out");
+  const fd = openSync(path, "w");
+  try {
+    const out = new BunOut(fakeBun().api, "dest", fd);
+    for (let i = 0; i < 10; i++) void out.write(String(i).repeat(100_000));
+    // Still in the same turn: all but the last batch (two writes of 100,000) are in the file.
+    assert.equal(readFileSync(path, "utf8").length, 800_000);
+    await out.flush();
+    const text = readFileSync(path, "utf8");
+    assert.equal(text, [...Array(10).keys()].map((i) => String(i).repeat(100_000)).join(""));
+  } finally {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
