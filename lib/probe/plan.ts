@@ -140,27 +140,42 @@ export function isScanPlan(planned: readonly PlannedTarget[]): boolean {
   return planned.some((p) => p.scan === true);
 }
 
+/** Yields the plan's endpoints in order: targets as given, then addresses, then ports. */
+export function planProbes(planned: readonly PlannedTarget[]): Generator<ProbeTask> {
+  return planRange(planned, 0, countPlan(planned));
+}
+
 /**
- * Yields the plan's endpoints in order: targets as given, then addresses, then ports. With
- * `shards` over 1, only the tasks of shard `shard` (those whose index is `shard` modulo `shards`):
- * neighbouring ports go to different shards, so every shard gets a fair share of slow and fast
- * endpoints; the others are skipped without being made.
+ * Yields the plan's endpoints a chunk at a time, in each chunk in order: `claim()` hands out the
+ * first index of the next chunk of `chunk` (shared by every thread of a scan, see claims.ts), and
+ * the walk ends once a claim is past the plan's end.
  */
-export function* planProbes(
+export function* claimedProbes(
   planned: readonly PlannedTarget[],
-  shard = 0,
-  shards = 1,
+  claim: () => number,
+  chunk: number,
+): Generator<ProbeTask> {
+  const total = countPlan(planned);
+  for (let start = claim(); start < total; start = claim()) {
+    yield* planRange(planned, start, Math.min(total, start + chunk));
+  }
+}
+
+/** The plan's endpoints with indexes from `start` up to (not including) `end`. */
+function* planRange(
+  planned: readonly PlannedTarget[],
+  start: number,
+  end: number,
 ): Generator<ProbeTask> {
   let base = 0;
   for (const p of planned) {
     const walk = targetWalk(p);
-    const end = base + walk.count;
-    // The first index of this shard at or after `base`.
-    for (let index = base + ((shard - (base % shards)) + shards) % shards; index < end;) {
+    const stop = Math.min(end, base + walk.count);
+    for (let index = Math.max(start, base); index < stop; index++) {
       yield walk.task(index - base, index);
-      index += shards;
     }
-    base = end;
+    base += walk.count;
+    if (base >= end) return;
   }
 }
 
@@ -256,18 +271,6 @@ function nthPort(ranges: readonly PortRange[], starts: readonly number[], n: num
     else hi = mid - 1;
   }
   return ranges[lo].lo + n - starts[lo];
-}
-
-/**
- * The tasks of one shard out of `shards` (those whose index is `shard` modulo `shards`) of any
- * task list; a plan's own shards come cheaper from {@link planProbes}.
- */
-export function* shardProbes(
-  tasks: Iterable<ProbeTask>,
-  shard: number,
-  shards: number,
-): Generator<ProbeTask> {
-  for (const task of tasks) if (task.index % shards === shard) yield task;
 }
 
 /** The tasks whose index is not in `skip` (endpoints already settled in a wait). */

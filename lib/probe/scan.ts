@@ -6,10 +6,17 @@
 import type { ProbeResult } from "../core/probe_result.ts";
 import type { NetAdapter } from "../net/types.ts";
 import type { AttemptOptions, AttemptWindow } from "./attempt.ts";
-import { type PlannedTarget, planProbes, type ProbeTask, skipIndexes } from "./plan.ts";
+import {
+  claimedProbes,
+  type PlannedTarget,
+  planProbes,
+  type ProbeTask,
+  skipIndexes,
+} from "./plan.ts";
 import { probeTasks } from "./shard_probe.ts";
 import type { ScanSize } from "./sizing.ts";
 import { type ShardJob, startProbeThreads } from "./threads.ts";
+import { CLAIM_CHUNK, ClaimCounter } from "./claims.ts";
 
 /** What a scan round needs. */
 export interface ScanContext {
@@ -71,15 +78,19 @@ function probeAll(
   });
 }
 
-/** One round over threads: shard 0 here, the others in workers (or here, if one fails to start). */
+/**
+ * One round over threads: this thread and the workers claim chunks of the plan from one counter
+ * until none is left (a worker that fails to start claims nothing).
+ */
 async function scanInThreads(context: ScanContext, record: Recorder): Promise<number> {
   const { planned, size, attempt } = context;
+  const counter = new ClaimCounter();
   const jobs: ShardJob[] = [];
   for (let shard = 1; shard < size.shards; shard++) {
     jobs.push({
       planned,
       shard,
-      shards: size.shards,
+      claims: counter.buffer,
       window: size.shardWindow,
       attempt: {
         protocol: "tcp",
@@ -94,11 +105,13 @@ async function scanInThreads(context: ScanContext, record: Recorder): Promise<nu
   const stop = () => workers.stop();
   attempt.signal?.addEventListener("abort", stop, { once: true });
   try {
-    const shard = (n: number) => planProbes(planned, n, size.shards);
-    await probeAll(context, shard(0), record);
-    const orphans = await workers.finished;
-    for (const n of orphans) await probeAll(context, shard(n), record);
-    return size.shards - orphans.length;
+    await probeAll(
+      context,
+      claimedProbes(planned, () => counter.claim(CLAIM_CHUNK), CLAIM_CHUNK),
+      record,
+    );
+    const unstarted = await workers.finished;
+    return size.shards - unstarted.length;
   } finally {
     attempt.signal?.removeEventListener("abort", stop);
     workers.terminate();

@@ -1,9 +1,9 @@
 /**
- * Large TCP scans split over threads: the plan is cut into shards by task index (see
- * `planProbes`), the calling thread probes shard 0 and one worker (`worker.ts`) each of the
- * others, with a window of its own; workers post their results packed (see packed_result.ts). A loopback scan is bound by the connect system calls, which
+ * Large TCP scans split over threads: the calling thread and each worker (`worker.ts`) claim
+ * chunks of the plan from one shared counter (see claims.ts) until none is left, each with a
+ * window of its own; workers post their results packed (see packed_result.ts). A loopback scan is bound by the connect system calls, which
  * run in parallel on several cores. A worker that cannot start (a binary built without the
- * worker entry point, a runtime without workers) leaves its shard to the calling thread.
+ * worker entry point, a runtime without workers) claims nothing, so the others take its share.
  * @module
  */
 import type { ProbeResult } from "../core/probe_result.ts";
@@ -12,9 +12,10 @@ import type { PlannedTarget } from "./plan.ts";
 /** The work of one probe thread, sent to it as a message (structured-clone data only). */
 export interface ShardJob {
   readonly planned: readonly PlannedTarget[];
-  /** This thread's shard, from 1 (shard 0 is the calling thread's). */
+  /** This thread's number, from 1 (0 is the calling thread). */
   readonly shard: number;
-  readonly shards: number;
+  /** The scan's {@link ClaimCounter} memory, shared by every thread of it. */
+  readonly claims: SharedArrayBuffer;
   /** The thread's window (probes in flight). */
   readonly window: number;
   readonly attempt: {
@@ -81,8 +82,8 @@ export function cpuCount(): number {
 /** Probe workers running in the background. */
 export interface ProbeThreads {
   /**
-   * Settles once every worker has finished: with the shards whose worker could not start (the
-   * caller probes them itself), or rejects when a worker failed after it started.
+   * Settles once every worker has finished: with the numbers of those that could not start
+   * (their share was claimed by the others), or rejects when a worker failed after it started.
    */
   readonly finished: Promise<number[]>;
   /** Asks every worker to stop starting probes (an abort); `finished` settles once they have. */

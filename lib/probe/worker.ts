@@ -1,7 +1,8 @@
 /**
  * A probe worker thread (see threads.ts): says it is ready, receives one {@link ShardJob},
- * probes that shard of the plan through its own sliding window and posts the results back in
- * batches, then `done`. A `stop` message ends the shard early (probes in flight finish). For the
+ * probes the chunks of the plan it claims (see claims.ts) through its own sliding window and
+ * posts the results back in batches, then `done`. A `stop` message ends its work early (probes
+ * in flight finish). For the
  * compiled binary this file is an extra entry point of `bun build --compile` (scripts/build).
  * @module
  */
@@ -9,7 +10,8 @@ import type { ProbeResult } from "../core/probe_result.ts";
 import { netAdapter } from "../net/adapter.ts";
 import type { AttemptOptions } from "./attempt.ts";
 import { packLatency, packResult } from "./packed_result.ts";
-import { planProbes, type ProbeTask } from "./plan.ts";
+import { CLAIM_CHUNK, ClaimCounter } from "./claims.ts";
+import { claimedProbes, type ProbeTask } from "./plan.ts";
 import { probeTasks } from "./shard_probe.ts";
 import type { ShardJob, ThreadMessage, WorkerMessage } from "./threads.ts";
 
@@ -92,6 +94,7 @@ class ResultBatch {
 async function probeShard(job: ShardJob, signal: AbortSignal): Promise<void> {
   const adapter = await netAdapter();
   const services = new Map(job.services);
+  const claims = new ClaimCounter(job.claims);
   const attempt: AttemptOptions = {
     ...job.attempt,
     payload: new Uint8Array(0),
@@ -112,7 +115,7 @@ async function probeShard(job: ShardJob, signal: AbortSignal): Promise<void> {
   await probeTasks({
     adapter,
     planned: job.planned,
-    tasks: planProbes(job.planned, job.shard, job.shards),
+    tasks: claimedProbes(job.planned, () => claims.claim(CLAIM_CHUNK), CLAIM_CHUNK),
     window: { limit: job.window },
     attempt,
     onResult: (result, task) => {

@@ -11,12 +11,12 @@ import {
   resolvePortList,
 } from "../../lib/core/port_list.ts";
 import {
+  claimedProbes,
   countPlan,
   isScan,
   isScanPlan,
   planProbes,
   planTargets,
-  shardProbes,
   skipIndexes,
 } from "../../lib/probe/plan.ts";
 import {
@@ -28,6 +28,7 @@ import {
   type ProbeSummary,
 } from "../../lib/core/probe_result.ts";
 import { parseProbeTarget } from "../../lib/probe/target.ts";
+import { ClaimCounter } from "../../lib/probe/claims.ts";
 import { sizeScan } from "../../lib/probe/sizing.ts";
 import type { NetAdapter } from "../../lib/net/types.ts";
 import { createRateLimiter } from "../../lib/core/rate_limiter.ts";
@@ -219,16 +220,33 @@ test("planProbes() of a /16 times 65535 ports starts at once (no giant array)", 
   assert.equal(it.next().value?.port, 2);
 });
 
-test("shardProbes() splits a plan into interleaved shards that cover every task once", () => {
+test("claimedProbes() in threads sharing one counter covers every task once, each chunk in order", () => {
   const planned = [{ target: parseProbeTarget("127.0.0.1"), ports: [{ lo: 1, hi: 10 }] }];
-  const shards = [0, 1, 2].map((s) => [...shardProbes(planProbes(planned), s, 3)]);
-  assert.deepEqual(shards.map((tasks) => tasks.map((t) => t.port)), [
-    [1, 4, 7, 10],
-    [2, 5, 8],
-    [3, 6, 9],
-  ]);
-  const indexes = shards.flat().map((t) => t.index).sort((a, b) => a - b);
-  assert.deepEqual(indexes, [...planProbes(planned)].map((t) => t.index));
+  const counter = new ClaimCounter();
+  const threads = [0, 1].map(() => claimedProbes(planned, () => counter.claim(4), 4));
+  const taken: number[][] = [[], []];
+  // The threads take turns, one task at a time: each claims a new chunk when its own runs out.
+  for (let live = 2; live > 0;) {
+    live = 0;
+    for (const [n, thread] of threads.entries()) {
+      const next = thread.next();
+      if (!next.done) {
+        taken[n].push(next.value.port!);
+        live++;
+      }
+    }
+  }
+  assert.deepEqual(taken, [[1, 2, 3, 4, 9, 10], [5, 6, 7, 8]]);
+  const ports = taken.flat().sort((a, b) => a - b);
+  assert.deepEqual(ports, [...planProbes(planned)].map((t) => t.port));
+});
+
+test("a ClaimCounter made from another's buffer shares its count", () => {
+  const first = new ClaimCounter();
+  const second = new ClaimCounter(first.buffer);
+  assert.equal(first.claim(128), 0);
+  assert.equal(second.claim(128), 128);
+  assert.equal(first.claim(1), 256);
 });
 
 test("planTargets() resolves ports per target, -p ports for bare hosts, and marks scans", () => {

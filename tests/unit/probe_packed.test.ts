@@ -9,11 +9,11 @@ import {
   unpackResult,
 } from "../../lib/probe/packed_result.ts";
 import {
+  claimedProbes,
   type PlannedTarget,
   planProbes,
   planTargets,
   type ProbeTask,
-  shardProbes,
   taskAt,
 } from "../../lib/probe/plan.ts";
 import { ResultStore } from "../../lib/probe/result_store.ts";
@@ -29,17 +29,13 @@ function plan(texts: string[]): PlannedTarget[] {
 
 const MIXED = ["127.0.0.1:1-3,80,443-444", "10.1.2.0/30:22,80", "db:5432", "unix:/run/x.sock"];
 
-test("planProbes() with shards yields exactly shardProbes()' tasks, without making the others", () => {
+test("claimedProbes() yields a mixed plan's tasks as planProbes() does, chunk by chunk", () => {
   const planned = plan(MIXED);
   const all = [...planProbes(planned)];
-  for (const shards of [1, 2, 3, 5]) {
-    for (let shard = 0; shard < shards; shard++) {
-      assert.deepEqual(
-        [...planProbes(planned, shard, shards)],
-        [...shardProbes(all, shard, shards)],
-        `shard ${shard} of ${shards}`,
-      );
-    }
+  for (const chunk of [1, 3, 5, 100]) {
+    let next = 0;
+    const claim = () => (next += chunk) - chunk;
+    assert.deepEqual([...claimedProbes(planned, claim, chunk)], all, `chunks of ${chunk}`);
   }
 });
 
