@@ -148,14 +148,12 @@ export class DnsFormatError extends Error {
   }
 }
 
+/** A cursor over a message; big-endian numbers read from the octets (no DataView per message). */
 class Reader {
-  readonly view: DataView;
   off = 0;
   /** Name octets this message may still make the decoder read. */
   budget = MAX_DECODED_NAME_OCTETS;
-  constructor(readonly bytes: Uint8Array) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
+  constructor(readonly bytes: Uint8Array) {}
   need(n: number, at = this.off) {
     if (at + n > this.bytes.length) throw new DnsFormatError("the message is truncated");
   }
@@ -165,15 +163,15 @@ class Reader {
   }
   u16() {
     this.need(2);
-    const v = this.view.getUint16(this.off);
+    const b = this.bytes, at = this.off;
     this.off += 2;
-    return v;
+    return (b[at] << 8) | b[at + 1];
   }
   u32() {
     this.need(4);
-    const v = this.view.getUint32(this.off);
+    const b = this.bytes, at = this.off;
     this.off += 4;
-    return v;
+    return b[at] * 0x1000000 + ((b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]);
   }
   take(n: number) {
     this.need(n);

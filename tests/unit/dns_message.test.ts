@@ -117,6 +117,21 @@ test("decodeMessage() reads every record type as dns-packet does, compression in
   );
 });
 
+test("decodeMessage() reads 32-bit fields with the top bit set as dns-packet does (TTL, SOA serial)", () => {
+  const soa = { ...SOA, ttl: 0x80000001, data: { ...SOA.data, serial: 0xfffffffe } };
+  const wire = dnsPacket.encode({
+    type: "response",
+    id: 0xfffe,
+    questions: [{ name: "test", type: "SOA", class: "IN" }],
+    answers: [soa as dnsPacket.Answer],
+  });
+  const mine = decodeMessage(new Uint8Array(wire));
+  assert.equal(mine.id, 0xfffe);
+  const record = toDnsRecord(mine.answers[0] as WireRecord);
+  assert.equal(record.ttl, 0x80000001);
+  assert.equal((record.value as { serial: number }).serial, 0xfffffffe);
+});
+
 test("decodeMessage() reads the response code", () => {
   for (const [rcode, bits] of [["NXDOMAIN", 3], ["SERVFAIL", 2], ["REFUSED", 5]] as const) {
     const wire = dnsPacket.encode({
