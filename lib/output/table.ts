@@ -16,7 +16,8 @@ const ANSI = /\x1b\[[0-9;]*m/g;
 
 /** The printed width of a string: ANSI escapes take no room. */
 export function visibleWidth(text: string): number {
-  return text.replace(ANSI, "").length;
+  // Most cells are plain: no escape, no regular expression.
+  return text.includes("\x1b") ? text.replace(ANSI, "").length : text.length;
 }
 
 /**
