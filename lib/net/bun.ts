@@ -9,10 +9,11 @@
  * @module
  */
 import { bindBunDatagram } from "./bun_udp.ts";
-import { nodeAdapter, removeSocketFile, streamAddress, toNetError, unwrapHost } from "./node.ts";
+import { streamAddress, unwrapHost } from "./endpoint_text.ts";
+import { lazyNodeAdapter } from "./node_lazy.ts";
 import { type BunSocket, BunStream } from "./bun_stream.ts";
 import { explainUnixConnectError } from "./unix_connect_error.ts";
-import { listenUnix } from "./unix_listen.ts";
+import { listenUnix, removeSocketFile } from "./unix_listen.ts";
 import {
   type Connection,
   type ConnectOptions,
@@ -21,7 +22,10 @@ import {
   type ListenOptions,
   type NetAdapter,
   NetError,
+  type ProbeConnectOptions,
+  type ProbeConnectOutcome,
   type SocketAddress,
+  toNetError,
 } from "./types.ts";
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -228,6 +232,8 @@ export const bunAdapter: NetAdapter = {
   connect,
   listen,
   bindDatagram: bindBunDatagram,
-  probeConnect: nodeAdapter.probeConnect,
-  probeSocketsLinger: nodeAdapter.probeSocketsLinger,
+  probeConnect: (options: ProbeConnectOptions): Promise<ProbeConnectOutcome> =>
+    lazyNodeAdapter().then((node) => node.probeConnect(options)),
+  // node.ts probes with Bun.connect, which always exists here: its sockets may linger.
+  probeSocketsLinger: true,
 };

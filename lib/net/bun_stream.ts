@@ -4,9 +4,14 @@
  * take whole wait for Bun's `drain`. Its owner feeds it Bun's socket callbacks.
  * @module
  */
-import { toNetError } from "./node.ts";
 import { ReceiveQueue } from "./receive_queue.ts";
-import { type Connection, formatAddress, NetError, type SocketAddress } from "./types.ts";
+import {
+  type Connection,
+  formatAddress,
+  NetError,
+  type SocketAddress,
+  toNetError,
+} from "./types.ts";
 
 /** The part of a Bun socket that this adapter uses (Bun's types are not a dependency). */
 export interface BunSocket {

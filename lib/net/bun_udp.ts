@@ -15,9 +15,8 @@
  * only argument.
  * @module
  */
-import { lookup } from "node:dns/promises";
-import { isIP } from "node:net";
-import { nodeAdapter, sameEndpoint, toNetError, unwrapHost } from "./node.ts";
+import { ipVersion, sameEndpoint, unwrapHost } from "./endpoint_text.ts";
+import { lazyNodeAdapter } from "./node_lazy.ts";
 import { DatagramInbox } from "./datagram_inbox.ts";
 import { UdpSendBatch, type WaitingQueue } from "./bun_udp_batch.ts";
 import { totalReceiveDrops } from "./udp_drops.ts";
@@ -28,6 +27,7 @@ import {
   formatAddress,
   NetError,
   type SocketAddress,
+  toNetError,
 } from "./types.ts";
 
 /** The part of a `Bun.udpSocket` this file uses (Bun's types are not a dependency). */
@@ -59,7 +59,7 @@ const RESOLVED: Promise<void> = Promise.resolve();
 const MAX_REMEMBERED_NAMES = 64;
 
 /**
- * Binds a UDP socket on `Bun.udpSocket`, or on node:dgram (`nodeAdapter`) where that cannot do
+ * Binds a UDP socket on `Bun.udpSocket`, or on node:dgram (node.ts's adapter) where that cannot do
  * what is asked: kernel buffer sizes (`Bun.udpSocket` takes no SO_RCVBUF/SO_SNDBUF option and has
  * no setter: with `recvBufferSize` given it still gets `net.core.rmem_default`, as `ss -uam`
  * shows, while node:dgram on Bun sets it), a bind or connect address that is a name (it resolves
@@ -68,10 +68,10 @@ const MAX_REMEMBERED_NAMES = 64;
 export function bindBunDatagram(options: DatagramOptions): Promise<DatagramSocket> {
   const host = unwrapHost(options.hostname);
   if (
-    !bunUdpSocket || options.receiveBufferBytes || options.sendBufferBytes || !isIP(host) ||
-    (options.connect && !isIP(unwrapHost(options.connect.hostname)))
+    !bunUdpSocket || options.receiveBufferBytes || options.sendBufferBytes || !ipVersion(host) ||
+    (options.connect && !ipVersion(unwrapHost(options.connect.hostname)))
   ) {
-    return nodeAdapter.bindDatagram(options);
+    return lazyNodeAdapter().then((node) => node.bindDatagram(options));
   }
   return bindOnBun(bunUdpSocket, host, options);
 }
@@ -178,7 +178,7 @@ function datagramApi(
 ): DatagramSocket {
   const addr: SocketAddress = { transport: "udp", hostname: bound.address, port: bound.port };
   const self = formatAddress(addr);
-  const family = isIP(bound.address) === 6 ? 6 : 4;
+  const family = ipVersion(bound.address) === 6 ? 6 : 4;
   const names = new Map<string, Promise<string>>();
   let closed = false;
   const peerText = options.connect ? formatAddress(options.connect) : "";
@@ -203,7 +203,8 @@ function datagramApi(
     let address = names.get(hostname);
     if (!address) {
       if (names.size >= MAX_REMEMBERED_NAMES) names.clear();
-      address = lookup(hostname, { family }).then((a) => a.address);
+      address = import("node:dns/promises").then((dns) => dns.lookup(hostname, { family }))
+        .then((a) => a.address);
       names.set(hostname, address);
       address.catch(() => names.delete(hostname));
     }
@@ -222,7 +223,7 @@ function datagramApi(
       // A connected socket sends to its peer only (node:dgram throws for any other address).
       if (peer) return Promise.reject(new NetError("EINVAL", "send", formatAddress(to)));
       const host = unwrapHost(to.hostname);
-      if (isIP(host)) return send(data, to.port, host);
+      if (ipVersion(host)) return send(data, to.port, host);
       return addressOf(host).then(
         (address) => send(data, to.port, address),
         (error) => Promise.reject(toNetError(error, "send", formatAddress(to))),

@@ -7,8 +7,7 @@
  * with the socket's other sends, in order.
  * @module
  */
-import { toNetError } from "./node.ts";
-import { NetError } from "./types.ts";
+import { NetError, toNetError } from "./types.ts";
 
 /** The part of a connected `Bun.udpSocket` a batch needs. */
 export interface BunUdpBatchSocket {

@@ -6,7 +6,6 @@
  * @module
  */
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
-import { lstatSync, unlinkSync } from "node:fs";
 import { isIPv6 } from "node:net";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import {
@@ -24,35 +23,18 @@ import {
   type ProbeConnectOptions,
   type ProbeConnectOutcome,
   type SocketAddress,
+  toNetError,
   toNetErrorCode,
 } from "./types.ts";
+import { sameEndpoint, streamAddress, unwrapHost } from "./endpoint_text.ts";
 import { DeadlineSweep, type Expiring } from "./deadline_sweep.ts";
 import { ReceiveQueue } from "./receive_queue.ts";
 import { DatagramInbox } from "./datagram_inbox.ts";
 import { explainUnixConnectError } from "./unix_connect_error.ts";
-import { listenUnix } from "./unix_listen.ts";
+import { listenUnix, removeSocketFile } from "./unix_listen.ts";
 import { totalReceiveDrops } from "./udp_drops.ts";
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-
-/** A runtime's error as a {@link NetError} for `operation` on `address` (kept as is if it is one). */
-export function toNetError(error: unknown, operation: NetOperation, address: string): NetError {
-  if (error instanceof NetError) return error;
-  const code = (error as { code?: string })?.code;
-  return new NetError(toNetErrorCode(code), operation, address, { cause: error, systemCode: code });
-}
-
-/** A stream connect's or listen's address as text, for messages (`127.0.0.1:22`, `/run/x.sock`). */
-export function streamAddress(options: ConnectOptions | ListenOptions): string {
-  return options.transport === "unix"
-    ? options.path
-    : formatAddress({ hostname: unwrapHost(options.hostname), port: options.port });
-}
-
-/** An IPv6 literal without its brackets (`[::1]` → `::1`); other names unchanged. */
-export function unwrapHost(hostname: string): string {
-  return hostname.startsWith("[") && hostname.endsWith("]") ? hostname.slice(1, -1) : hostname;
-}
 
 function socketAddresses(socket: Socket, unixPath?: string) {
   if (unixPath !== undefined) {
@@ -273,11 +255,6 @@ function bindDatagram(options: DatagramOptions): Promise<DatagramSocket> {
   });
 }
 
-/** Whether two endpoints are the same address and port (`[::1]` and `::1` alike). */
-export function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
-  return a.port === b.port && unwrapHost(a.hostname) === unwrapHost(b.hostname);
-}
-
 /** The {@link DatagramSocket} over a bound node:dgram socket. */
 function datagramApi(
   socket: UdpSocket,
@@ -317,13 +294,6 @@ function datagramApi(
       inbox.close();
     },
   };
-}
-
-/** Removes a Unix listener's socket file, if the path still holds a socket. */
-export function removeSocketFile(path: string): void {
-  try {
-    if (lstatSync(path).isSocket()) unlinkSync(path);
-  } catch { /* gone already */ }
 }
 
 /** The part of Bun's socket API that probes use (Bun's types are not a dependency). */

@@ -116,6 +116,13 @@ export function toNetErrorCode(code: string | undefined): NetErrorCode {
   return code && CODES.has(code) ? code as NetErrorCode : "UNKNOWN";
 }
 
+/** A runtime's error as a {@link NetError} for `operation` on `address` (kept as is if it is one). */
+export function toNetError(error: unknown, operation: NetOperation, address: string): NetError {
+  if (error instanceof NetError) return error;
+  const code = (error as { code?: string })?.code;
+  return new NetError(toNetErrorCode(code), operation, address, { cause: error, systemCode: code });
+}
+
 /** A short human description of an error code: "refused", "timed out", … */
 export function describeNetErrorCode(code: NetErrorCode): string {
   switch (code) {

@@ -6,7 +6,7 @@
  * a socket of another type, and anything that is not a socket are left as they are.
  * @module
  */
-import { unlinkSync } from "node:fs";
+import { lstatSync, unlinkSync } from "node:fs";
 import { type Connection, NetError } from "./types.ts";
 import { describeBound, inspectPath } from "./unix_path.ts";
 
@@ -77,4 +77,11 @@ async function whyNotStale<L>(
   }
   conn.close();
   return "a server is accepting connections on it";
+}
+
+/** Removes a Unix listener's socket file, if the path still holds a socket. */
+export function removeSocketFile(path: string): void {
+  try {
+    if (lstatSync(path).isSocket()) unlinkSync(path);
+  } catch { /* gone already */ }
 }
