@@ -19,7 +19,6 @@ import {
   type ListenOptions,
   type NetAdapter,
   NetError,
-  type NetOperation,
   type ProbeConnectOptions,
   type ProbeConnectOutcome,
   type SocketAddress,
