@@ -1,8 +1,14 @@
 /**
  * Runs an async function over many inputs with bounded concurrency and hands the results back
- * in input order, each as soon as it and everything before it are done.
+ * in input order, each as soon as it and everything before it are done. Results that finish
+ * ahead of a slow one wait for it, at most {@link AHEAD_FACTOR} × concurrency of them: past
+ * that, no new input starts until the slow one is done, so memory stays bounded whatever the
+ * inputs' order of completion (one unanswered name no longer holds every later result).
  * @module
  */
+
+/** How many windows of inputs may be started beyond the oldest one not yet handed back. */
+export const AHEAD_FACTOR = 16;
 
 /** Options of {@link mapOrdered}. */
 export interface MapOrderedOptions<T, R> {
@@ -16,7 +22,8 @@ export interface MapOrderedOptions<T, R> {
 
 /**
  * Feeds `inputs` (an array or an async stream such as lines of stdin) through `work`, at most
- * `concurrency` at a time, and calls `onResult` in input order. Resolves with the number of
+ * `concurrency` at a time and at most {@link AHEAD_FACTOR} × `concurrency` past the oldest
+ * result not yet delivered, and calls `onResult` in input order. Resolves with the number of
  * inputs once every result has been delivered; rejects if `work` rejects (after the calls in
  * flight settle).
  */
@@ -25,6 +32,7 @@ export async function mapOrdered<T, R>(
   options: MapOrderedOptions<T, R>,
 ): Promise<number> {
   const limit = Math.max(1, Math.floor(options.concurrency));
+  const ahead = limit * AHEAD_FACTOR;
   const done = new Map<number, R>();
   let active = 0;
   let next = 0;
@@ -67,7 +75,8 @@ export async function mapOrdered<T, R>(
   for await (const input of inputs as AsyncIterable<T>) {
     if (failure) break;
     start(input, next++);
-    while (active >= limit && !failure) await slot();
+    // A finished call wakes this loop, whether it freed a slot or delivered the oldest result.
+    while ((active >= limit || next - delivered >= ahead) && !failure) await slot();
   }
   while (active > 0) await slot();
   if (failure) throw failure.error;

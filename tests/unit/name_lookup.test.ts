@@ -8,7 +8,7 @@ import {
   summarise,
   summaryExitCode,
 } from "../../lib/core/name_lookup.ts";
-import { mapOrdered } from "../../lib/core/ordered_pool.ts";
+import { AHEAD_FACTOR, mapOrdered } from "../../lib/core/ordered_pool.ts";
 import { inputLines, textLines } from "../../lib/core/text_lines.ts";
 import { plainStyle } from "../../lib/output/style.ts";
 import { resolveItemText, summaryText } from "../../lib/output/views/lookup_view.ts";
@@ -60,6 +60,33 @@ test("mapOrdered() reads an async input as it goes", async () => {
     onResult: (r) => out.push(r),
   });
   assert.deepEqual(out, ["A", "B"]);
+});
+
+test("mapOrdered() holds at most AHEAD_FACTOR windows of results behind a slow first input", async () => {
+  let started = 0;
+  let delivered = 0;
+  let peakAhead = 0;
+  const order: number[] = [];
+  const count = await mapOrdered([...Array(500).keys()], {
+    concurrency: 4,
+    // The first input takes 50 ms; every other one is done at once.
+    work: (i) => {
+      started++;
+      peakAhead = Math.max(peakAhead, started - delivered);
+      return new Promise<number>((r) => setTimeout(() => r(i), i === 0 ? 50 : 0));
+    },
+    onResult: (i) => {
+      delivered++;
+      order.push(i);
+    },
+  });
+  assert.equal(count, 500);
+  assert.deepEqual(order, [...Array(500).keys()]);
+  assert.equal(
+    peakAhead,
+    4 * AHEAD_FACTOR,
+    "inputs kept starting past the slow one, up to the bound",
+  );
 });
 
 test("mapOrdered() rejects when the work rejects", async () => {
