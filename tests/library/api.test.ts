@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "../support/paths.ts";
 import { startZoneServer } from "../support/fake_dns.ts";
+import { closedPort } from "../support/ports.ts";
 import {
   getProtoByNumber,
   getServByName,
@@ -154,11 +155,11 @@ test("a probe run is returned at once: it iterates its results, and ends with a 
 });
 
 test("waitUntilOpen gives up at its deadline when nothing listens", async () => {
-  const gone = await startEchoServer();
-  await gone.close();
+  // Below the ephemeral range: a parallel test's listen(0) cannot take it meanwhile.
+  const port = await closedPort();
   const started = performance.now();
   const summary = await waitUntilOpen({
-    targets: [`127.0.0.1:${gone.port}`],
+    targets: [`127.0.0.1:${port}`],
     waitMs: 400,
     intervalMs: 100,
   }).summary;

@@ -9,6 +9,7 @@ import { createServer, type Server } from "node:net";
 import { type BatchConnect, connectBatcher } from "../../lib/net/connect_batch.ts";
 import type { ProbeConnectOutcome } from "../../lib/net/types.ts";
 import { startFilteredPort } from "../support/filtered_port.ts";
+import { closedPort } from "../support/ports.ts";
 
 const batcher = await connectBatcher();
 const deno = (globalThis as { Deno?: typeof Deno }).Deno;
@@ -53,8 +54,8 @@ test("the batcher finds a listener open and released ports refused, each once", 
   skip: !batcher,
 }, async () => {
   const { port, server } = await listen();
-  const closed = await listen();
-  closed.server.close();
+  // Below the ephemeral range: a parallel test's listen(0) cannot take it meanwhile.
+  const closed = { port: await closedPort() };
   try {
     const connects = [port, closed.port, port, closed.port].map((p, task) => ({
       task,

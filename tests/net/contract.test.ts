@@ -16,6 +16,7 @@ import { startFilteredPort } from "../support/filtered_port.ts";
 import { readAll } from "../support/conn.ts";
 import { holdUnixSocket, leaveStaleSocket } from "../support/unix_sockets.ts";
 import { connectAndReset } from "../support/reset_client.ts";
+import { closedPort } from "../support/ports.ts";
 
 const adapters: NetAdapter[] = [(await import("../../lib/net/node.ts")).nodeAdapter];
 if ("Deno" in globalThis) adapters.unshift((await import("../../lib/net/deno.ts")).denoAdapter);
@@ -220,9 +221,7 @@ for (const net of adapters) {
   });
 
   test(`[${net.name}] probeConnect to a closed port resolves with ECONNREFUSED`, async () => {
-    const listener = await net.listen({ transport: "tcp", hostname: "127.0.0.1", port: 0 });
-    const port = (listener.addr as { port: number }).port;
-    listener.close();
+    const port = await closedPort(); // below the ephemeral range: no parallel test takes it
     const outcome = await net.probeConnect({ hostname: "127.0.0.1", port, timeoutMs: 5000 });
     assert.deepEqual({ ...outcome, latencyMs: 0 }, {
       ok: false,
@@ -514,9 +513,7 @@ for (const net of adapters) {
   });
 
   test(`[${net.name}] connected UDP to a closed port: refused where ICMP is visible`, async () => {
-    const gone = await net.bindDatagram({ hostname: "127.0.0.1", port: 0 });
-    const port = (gone.addr as { port: number }).port;
-    gone.close();
+    const port = await closedPort(); // free for UDP too, below the ephemeral range
     const socket = await net.bindDatagram({
       hostname: "127.0.0.1",
       port: 0,

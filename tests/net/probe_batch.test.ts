@@ -11,6 +11,7 @@ import { netAdapter } from "../../lib/net/adapter.ts";
 import { type IpProbeResult, probe } from "../../lib/probe/mod.ts";
 import { MIN_BATCH_PROBES } from "../../lib/probe/shard_probe.ts";
 import { startFilteredPort } from "../support/filtered_port.ts";
+import { closedPort } from "../support/ports.ts";
 
 function listen(): Promise<{ port: number; server: Server }> {
   const server = createServer((socket) => socket.destroy());
@@ -24,8 +25,8 @@ function listen(): Promise<{ port: number; server: Server }> {
 test("a batch-sized scan retries a filtered port, finds the listener and refusals, in order", async () => {
   const filtered = await startFilteredPort();
   const open = await listen();
-  const gone = await listen();
-  gone.server.close();
+  // Below the ephemeral range: a parallel test's listen(0) cannot take it meanwhile.
+  const gone = { port: await closedPort() };
   const ports = [filtered.port, open.port, gone.port];
   const lo = Math.max(1, Math.min(...ports) - 10);
   const hi = Math.max(lo + MIN_BATCH_PROBES, Math.max(...ports) + 10);
