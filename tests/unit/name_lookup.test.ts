@@ -63,30 +63,34 @@ test("mapOrdered() reads an async input as it goes", async () => {
 });
 
 test("mapOrdered() holds at most AHEAD_FACTOR windows of results behind a slow first input", async () => {
+  const bound = 4 * AHEAD_FACTOR;
   let started = 0;
   let delivered = 0;
   let peakAhead = 0;
   const order: number[] = [];
+  // The first input finishes only once the pool has reached its bound (or after 5 s, when it
+  // never does): every other one is done at once.
+  let release: () => void = () => {};
+  const first = new Promise<void>((r) => (release = r));
+  const fallback = setTimeout(release, 5000);
   const count = await mapOrdered([...Array(500).keys()], {
     concurrency: 4,
-    // The first input takes 50 ms; every other one is done at once.
-    work: (i) => {
+    work: async (i) => {
       started++;
       peakAhead = Math.max(peakAhead, started - delivered);
-      return new Promise<number>((r) => setTimeout(() => r(i), i === 0 ? 50 : 0));
+      if (started - delivered >= bound) setTimeout(release, 20); // past it nothing may start
+      if (i === 0) await first;
+      return i;
     },
     onResult: (i) => {
       delivered++;
       order.push(i);
     },
   });
+  clearTimeout(fallback);
   assert.equal(count, 500);
   assert.deepEqual(order, [...Array(500).keys()]);
-  assert.equal(
-    peakAhead,
-    4 * AHEAD_FACTOR,
-    "inputs kept starting past the slow one, up to the bound",
-  );
+  assert.equal(peakAhead, bound, "inputs kept starting past the slow one, up to the bound");
 });
 
 test("mapOrdered() rejects when the work rejects", async () => {
