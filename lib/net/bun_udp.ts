@@ -134,10 +134,13 @@ class SendState implements WaitingQueue {
     return this.waiting.length > 0;
   }
 
-  /** Queues a datagram to the connected peer (`target`) behind the waiting ones. */
-  wait(data: Uint8Array, target: string): Promise<void> {
+  /**
+   * Queues a datagram behind the waiting ones, to `address`:`port` or, without them, to the
+   * connected peer (`target` names it for errors); resolves once the kernel took it.
+   */
+  wait(data: Uint8Array, target: string, port?: number, address?: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ data, port: undefined, address: undefined, target, resolve, reject });
+      this.waiting.push({ data, port, address, target, resolve, reject });
     });
   }
 
@@ -190,13 +193,11 @@ function datagramApi(
     });
     if (closed) return Promise.reject(new NetError("CLOSED", "send", target));
     try {
-      if (state.waiting.length === 0 && sendNow(socket, data, port, address)) return RESOLVED;
+      if (!state.busy && sendNow(socket, data, port, address)) return RESOLVED;
     } catch (error) {
       return Promise.reject(toNetError(error, "send", target));
     }
-    return new Promise<void>((resolve, reject) => {
-      state.waiting.push({ data, port, address, target, resolve, reject });
-    });
+    return state.wait(data, target, port, address);
   };
   /** A name's address for `send` (Bun.udpSocket takes literals only), looked up once. */
   const addressOf = (hostname: string): Promise<string> => {

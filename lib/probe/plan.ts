@@ -16,6 +16,7 @@ import {
 } from "../core/port_list.ts";
 import type { ServiceEntry } from "../core/services.ts";
 import { parseProbeTarget, type ProbeTarget } from "./target.ts";
+import { CLAIM_CHUNK } from "./claims.ts";
 
 /** A target with its ports resolved (null for Unix sockets) and, for host names, its addresses. */
 export interface PlannedTarget {
@@ -146,17 +147,17 @@ export function planProbes(planned: readonly PlannedTarget[]): Generator<ProbeTa
 }
 
 /**
- * Yields the plan's endpoints a chunk at a time, in each chunk in order: `claim()` hands out the
- * first index of the next chunk of `chunk` (shared by every thread of a scan, see claims.ts), and
- * the walk ends once a claim is past the plan's end.
+ * Yields the plan's endpoints a chunk at a time, in each chunk in order: each chunk of `chunk`
+ * indexes is claimed from `counter` (shared by every thread of a scan, see claims.ts), and the
+ * walk ends once a claim is past the plan's end.
  */
 export function* claimedProbes(
   planned: readonly PlannedTarget[],
-  claim: () => number,
-  chunk: number,
+  counter: { claim(chunk: number): number },
+  chunk: number = CLAIM_CHUNK,
 ): Generator<ProbeTask> {
   const total = countPlan(planned);
-  for (let start = claim(); start < total; start = claim()) {
+  for (let start = counter.claim(chunk); start < total; start = counter.claim(chunk)) {
     yield* planRange(planned, start, Math.min(total, start + chunk));
   }
 }

@@ -16,7 +16,7 @@ import {
 import { probeTasks } from "./shard_probe.ts";
 import type { ScanSize } from "./sizing.ts";
 import { type ShardJob, startProbeThreads } from "./threads.ts";
-import { CLAIM_CHUNK, ClaimCounter } from "./claims.ts";
+import { ClaimCounter } from "./claims.ts";
 
 /** What a scan round needs. */
 export interface ScanContext {
@@ -105,11 +105,7 @@ async function scanInThreads(context: ScanContext, record: Recorder): Promise<nu
   const stop = () => workers.stop();
   attempt.signal?.addEventListener("abort", stop, { once: true });
   try {
-    await probeAll(
-      context,
-      claimedProbes(planned, () => counter.claim(CLAIM_CHUNK), CLAIM_CHUNK),
-      record,
-    );
+    await probeAll(context, claimedProbes(planned, counter), record);
     const unstarted = await workers.finished;
     return size.shards - unstarted.length;
   } finally {

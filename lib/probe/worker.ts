@@ -10,7 +10,7 @@ import type { ProbeResult } from "../core/probe_result.ts";
 import { netAdapter } from "../net/adapter.ts";
 import type { AttemptOptions } from "./attempt.ts";
 import { packLatency, packResult } from "./packed_result.ts";
-import { CLAIM_CHUNK, ClaimCounter } from "./claims.ts";
+import { ClaimCounter } from "./claims.ts";
 import { claimedProbes, type ProbeTask } from "./plan.ts";
 import { probeTasks } from "./shard_probe.ts";
 import type { ShardJob, ThreadMessage, WorkerMessage } from "./threads.ts";
@@ -115,7 +115,7 @@ async function probeShard(job: ShardJob, signal: AbortSignal): Promise<void> {
   await probeTasks({
     adapter,
     planned: job.planned,
-    tasks: claimedProbes(job.planned, () => claims.claim(CLAIM_CHUNK), CLAIM_CHUNK),
+    tasks: claimedProbes(job.planned, claims),
     window: { limit: job.window },
     attempt,
     onResult: (result, task) => {

@@ -8,16 +8,16 @@
 type NodeFs = typeof import("node:fs");
 type NodeTty = typeof import("node:tty");
 
-interface BunRequire {
-  require(id: string): unknown;
-}
+/** A Node built-in, loaded synchronously through Bun's `import.meta.require`. */
+const bunRequire = <T>(id: string): T =>
+  (import.meta as unknown as { require(id: string): unknown }).require(id) as T;
 
 let fsModule: NodeFs | undefined;
 let ttyModule: NodeTty | undefined;
 
 /** node:fs, loaded on the first call. */
 export function nodeFsSync(): NodeFs {
-  fsModule ??= (import.meta as unknown as BunRequire).require("node:fs") as NodeFs;
+  fsModule ??= bunRequire<NodeFs>("node:fs");
   return fsModule;
 }
 
@@ -46,7 +46,7 @@ export function isTerminalFd(fd: number): boolean {
   if (globalThis.process?.platform === "linux" && linuxMajor(stat.rdev) === LINUX_MEMORY_DEVICES) {
     return false;
   }
-  ttyModule ??= (import.meta as unknown as BunRequire).require("node:tty") as NodeTty;
+  ttyModule ??= bunRequire<NodeTty>("node:tty");
   return ttyModule.isatty(fd);
 }
 

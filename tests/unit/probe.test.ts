@@ -223,7 +223,7 @@ test("planProbes() of a /16 times 65535 ports starts at once (no giant array)", 
 test("claimedProbes() in threads sharing one counter covers every task once, each chunk in order", () => {
   const planned = [{ target: parseProbeTarget("127.0.0.1"), ports: [{ lo: 1, hi: 10 }] }];
   const counter = new ClaimCounter();
-  const threads = [0, 1].map(() => claimedProbes(planned, () => counter.claim(4), 4));
+  const threads = [0, 1].map(() => claimedProbes(planned, counter, 4));
   const taken: number[][] = [[], []];
   // The threads take turns, one task at a time: each claims a new chunk when its own runs out.
   for (let live = 2; live > 0;) {

@@ -17,6 +17,7 @@ import {
   taskAt,
 } from "../../lib/probe/plan.ts";
 import { ResultStore } from "../../lib/probe/result_store.ts";
+import { ClaimCounter } from "../../lib/probe/claims.ts";
 
 function plan(texts: string[]): PlannedTarget[] {
   const planned = planTargets(texts, undefined, "tcp", new Map(), "test");
@@ -33,9 +34,8 @@ test("claimedProbes() yields a mixed plan's tasks as planProbes() does, chunk by
   const planned = plan(MIXED);
   const all = [...planProbes(planned)];
   for (const chunk of [1, 3, 5, 100]) {
-    let next = 0;
-    const claim = () => (next += chunk) - chunk;
-    assert.deepEqual([...claimedProbes(planned, claim, chunk)], all, `chunks of ${chunk}`);
+    const counter = new ClaimCounter();
+    assert.deepEqual([...claimedProbes(planned, counter, chunk)], all, `chunks of ${chunk}`);
   }
 });
 
