@@ -120,21 +120,26 @@ export function encodeQuery(
   const number = RECORD_TYPE_NUMBERS[type as RecordType];
   if (number === undefined) throw new RangeError(`unknown record type ${type}`);
   const out = new Uint8Array(12 + qname.length + 4 + (edns ? 11 : 0));
-  const view = new DataView(out.buffer);
-  view.setUint16(0, id);
-  view.setUint16(2, options.recursionDesired === false ? 0 : DNS_FLAGS.RD);
-  view.setUint16(4, 1);
-  view.setUint16(10, edns ? 1 : 0);
+  // Big-endian fields written octet by octet: a DataView would make the runtime materialize the
+  // array's buffer, which costs more than the whole query in a batch of 100k.
+  const put16 = (at: number, value: number) => {
+    out[at] = value >> 8;
+    out[at + 1] = value & 0xff;
+  };
+  put16(0, id);
+  put16(2, options.recursionDesired === false ? 0 : DNS_FLAGS.RD);
+  put16(4, 1);
+  put16(10, edns ? 1 : 0);
   out.set(qname, 12);
   let off = 12 + qname.length;
-  view.setUint16(off, number);
-  view.setUint16(off + 2, 1);
+  put16(off, number);
+  put16(off + 2, 1);
   off += 4;
   if (edns) {
     // root name, type OPT, class = payload size, TTL 0 (extended rcode, version, flags), rdlen 0
     out[off] = 0;
-    view.setUint16(off + 1, 41);
-    view.setUint16(off + 3, edns);
+    put16(off + 1, 41);
+    put16(off + 3, edns);
   }
   return out;
 }
@@ -153,6 +158,12 @@ class Reader {
   off = 0;
   /** Name octets this message may still make the decoder read. */
   budget = MAX_DECODED_NAME_OCTETS;
+  /**
+   * The first name read (a reply's question, which its records point at) once decoded: where it
+   * starts, its text, octets, pointers and the budget it took, so a pointer to it costs what
+   * reading it again would, without building its text again.
+   */
+  memo: NameMemo | undefined;
   constructor(readonly bytes: Uint8Array) {}
   need(n: number, at = this.off) {
     if (at + n > this.bytes.length) throw new DnsFormatError("the message is truncated");
@@ -200,22 +211,25 @@ class Reader {
   }
 }
 
-function labelText(bytes: Uint8Array): string {
-  let plain = true;
-  for (const b of bytes) {
-    if (b <= 0x20 || b >= 0x7f || b === 0x2e || b === 0x5c) {
-      plain = false;
-      break;
-    }
-  }
-  if (plain) return String.fromCharCode(...bytes);
+/** The text of the label in `bytes[start, end)`: dots, backslashes and non-printables escaped. */
+function labelText(bytes: Uint8Array, start: number, end: number): string {
   let out = "";
-  for (const b of bytes) {
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
     if (b === 0x2e || b === 0x5c) out += "\\" + String.fromCharCode(b);
     else if (b <= 0x20 || b >= 0x7f) out += "\\" + b.toString().padStart(3, "0");
     else out += String.fromCharCode(b);
   }
   return out;
+}
+
+/** A name decoded at `at` (see `Reader.memo`). */
+interface NameMemo {
+  readonly at: number;
+  readonly text: string;
+  readonly octets: number;
+  readonly pointers: number;
+  readonly spent: number;
 }
 
 const PAST_END = "a name runs past the end of the message";
@@ -228,7 +242,8 @@ const PAST_END = "a name runs past the end of the message";
  */
 function readName(r: Reader, start: number): [string, number] {
   const bytes = r.bytes;
-  const labels: string[] = [];
+  const budget = r.budget;
+  let text = "";
   let off = start;
   let end = -1;
   let octets = 1;
@@ -238,32 +253,51 @@ function readName(r: Reader, start: number): [string, number] {
     const len = bytes[off];
     if ((len & 0xc0) === 0xc0) {
       if (off + 1 >= bytes.length) throw new DnsFormatError(PAST_END);
-      if (++pointers > MAX_NAME_POINTERS) {
-        throw new DnsFormatError(
-          `a name has more than ${MAX_NAME_POINTERS} compression pointers`,
-        );
-      }
+      pointers = countPointers(pointers + 1);
       r.spend(2);
       if (end < 0) end = off + 2;
       off = ((len & 0x3f) << 8) | bytes[off + 1];
-      continue;
+      const memo = r.memo;
+      if (memo?.at !== off) continue;
+      // The rest of the name is the memo's: its limits are counted as reading it would.
+      pointers = countPointers(pointers + memo.pointers);
+      octets = countOctets(octets + memo.octets - 1);
+      r.spend(memo.spent);
+      if (memo.text !== ".") text = text === "" ? memo.text : text + "." + memo.text;
+      return [text === "" ? "." : text, end];
     }
     if (len & 0xc0) {
       throw new DnsFormatError(`a name has a label of unknown type 0x${len.toString(16)}`);
     }
     if (len === 0) {
       if (end < 0) end = off + 1;
-      return [labels.length ? labels.join(".") : ".", end];
+      text = text === "" ? "." : text;
+      r.memo ??= { at: start, text, octets, pointers, spent: budget - r.budget };
+      return [text, end];
     }
-    octets += 1 + len;
-    if (octets > MAX_NAME_OCTETS) {
-      throw new DnsFormatError(`a name is longer than ${MAX_NAME_OCTETS} octets`);
-    }
+    octets = countOctets(octets + 1 + len);
     if (off + 1 + len > bytes.length) throw new DnsFormatError(PAST_END);
     r.spend(1 + len);
-    labels.push(labelText(bytes.subarray(off + 1, off + 1 + len)));
+    const label = labelText(bytes, off + 1, off + 1 + len);
+    text = text === "" ? label : text + "." + label;
     off += 1 + len;
   }
+}
+
+/** `n` pointers in one name, or a DnsFormatError past {@link MAX_NAME_POINTERS}. */
+function countPointers(n: number): number {
+  if (n > MAX_NAME_POINTERS) {
+    throw new DnsFormatError(`a name has more than ${MAX_NAME_POINTERS} compression pointers`);
+  }
+  return n;
+}
+
+/** `n` octets of one name, or a DnsFormatError past {@link MAX_NAME_OCTETS}. */
+function countOctets(n: number): number {
+  if (n > MAX_NAME_OCTETS) {
+    throw new DnsFormatError(`a name is longer than ${MAX_NAME_OCTETS} octets`);
+  }
+  return n;
 }
 
 const textOf = (b: Uint8Array) => decoder.decode(b);
@@ -290,19 +324,21 @@ const octetsText = (n: number) => `${n} octet${n === 1 ? "" : "s"}`;
 function rdata(r: Reader, owner: string, type: string, length: number): unknown {
   r.need(length);
   const start = r.off;
-  const what = `${type} record of ${quote(owner)}`;
+  const what = () => `${type} record of ${quote(owner)}`;
   const fixed = FIXED_LENGTH[type];
   if (fixed !== undefined && length !== fixed) {
-    throw new DnsFormatError(`${what} has ${octetsText(length)} of data, expected ${fixed}`);
+    throw new DnsFormatError(`${what()} has ${octetsText(length)} of data, expected ${fixed}`);
   }
   const min = MIN_LENGTH[type];
   if (min !== undefined && length < min) {
-    throw new DnsFormatError(`${what} has ${octetsText(length)} of data, at least ${min} expected`);
+    throw new DnsFormatError(
+      `${what()} has ${octetsText(length)} of data, at least ${min} expected`,
+    );
   }
   const data = fields(r, type, start + length);
   if (r.off !== start + length) {
     throw new DnsFormatError(
-      `${what} has ${octetsText(length)} of data but its fields take ${r.off - start}`,
+      `${what()} has ${octetsText(length)} of data but its fields take ${r.off - start}`,
     );
   }
   return data;
@@ -312,7 +348,8 @@ function rdata(r: Reader, owner: string, type: string, length: number): unknown 
 function fields(r: Reader, type: string, end: number): unknown {
   switch (type) {
     case "A":
-      return inetNtop4(r.take(4));
+      r.off += 4; // the length was checked
+      return inetNtop4(r.bytes, r.off - 4);
     case "AAAA":
       return inetNtop6(r.take(16));
     case "CNAME":
@@ -384,7 +421,8 @@ function record(r: Reader): WireRecord {
   const length = r.u16();
   const type = TYPE_NAMES[typeNumber] ?? `TYPE${typeNumber}`;
   if (type === "OPT") {
-    r.take(length);
+    r.need(length);
+    r.off += length;
     const data: OptData = {
       udpPayloadSize: cls,
       extendedRcode: ttl >>> 24,
@@ -445,11 +483,17 @@ export function decodeMessage(bytes: Uint8Array): DnsMessage {
   const answers = section(counts[1]);
   const authorities = section(counts[2]);
   const additionals = section(counts[3]);
-  const opts = additionals.filter((a) => a.type === "OPT");
-  if (opts.length > 1) {
-    throw new DnsFormatError(`it has ${opts.length} OPT records, at most 1 allowed`);
+  let opt: OptData | undefined;
+  let optCount = 0;
+  for (const a of additionals) {
+    if (a.type !== "OPT") continue;
+    opt = a.data as OptData;
+    optCount++;
   }
-  const extended = opts.length ? (opts[0].data as OptData).extendedRcode : 0;
+  if (optCount > 1) {
+    throw new DnsFormatError(`it has ${optCount} OPT records, at most 1 allowed`);
+  }
+  const extended = opt ? opt.extendedRcode : 0;
   return {
     id,
     flags,

@@ -160,12 +160,15 @@ function hex(bytes: Uint8Array): string {
 
 /** Converts a decoded record to netdiag's {@link DnsRecord}. */
 export function toDnsRecord(record: WireRecord): DnsRecord {
+  if (record.type === "A") {
+    // The common case of a large batch, without the spread below.
+    const value = str(record.data);
+    return { name: name(record.name), type: "A", ttl: num(record.ttl), value, data: value };
+  }
   const base = { name: name(record.name), type: record.type, ttl: num(record.ttl) };
   const d = record.data as Record<string, unknown> | string | Uint8Array | unknown[] | undefined;
   const o = (d ?? {}) as Record<string, unknown>;
   switch (record.type) {
-    case "A":
-      return { ...base, value: str(d), data: str(d) };
     case "AAAA": {
       const bytes = inetPton6(str(d));
       const text = bytes ? inetNtop6(bytes) : str(d);

@@ -72,11 +72,21 @@ export async function mapOrdered<T, R>(
     );
   };
   const slot = () => new Promise<void>((resolve) => (wake = resolve));
-  for await (const input of inputs as AsyncIterable<T>) {
-    if (failure) break;
-    start(input, next++);
-    // A finished call wakes this loop, whether it freed a slot or delivered the oldest result.
-    while ((active >= limit || next - delivered >= ahead) && !failure) await slot();
+  const full = () => (active >= limit || next - delivered >= ahead) && !failure;
+  if (Symbol.iterator in inputs) {
+    // Inputs at hand are taken without an await each; the loop waits only for a slot.
+    for (const input of inputs) {
+      if (failure) break;
+      start(input, next++);
+      // A finished call wakes this loop, whether it freed a slot or delivered the oldest result.
+      while (full()) await slot();
+    }
+  } else {
+    for await (const input of inputs) {
+      if (failure) break;
+      start(input, next++);
+      while (full()) await slot();
+    }
   }
   while (active > 0) await slot();
   if (failure) throw failure.error;

@@ -99,8 +99,11 @@ function flagsOf(m: DnsMessage): DnsHeaderFlags {
 }
 
 /** The records that can answer a class IN question (OPT and other classes dropped). */
-const records = (list: readonly WireRecord[]): DnsRecord[] =>
-  list.filter((r) => r.type !== "OPT" && r.class === "IN").map(toDnsRecord);
+function records(list: readonly WireRecord[]): DnsRecord[] {
+  const out: DnsRecord[] = [];
+  for (const r of list) if (r.type !== "OPT" && r.class === "IN") out.push(toDnsRecord(r));
+  return out;
+}
 
 /** A reply that matched its query but does not decode. */
 class MalformedReplyError extends Error {
@@ -214,11 +217,13 @@ export class DnsClient {
     const started = performance.now();
     const deadline = started + this.#timeoutMs;
     const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
-    const base = { name, recordType: type, server: this.#address };
+    const server = this.#address;
     const fail = (error: Error, transport: DnsTransport): DnsExchange => {
       const [status, reason] = this.#failure(error, transport);
       return {
-        ...base,
+        name,
+        recordType: type,
+        server,
         transport,
         status,
         answers: [],
@@ -230,7 +235,9 @@ export class DnsClient {
     const answer = (m: DnsMessage, transport: DnsTransport): DnsExchange => {
       const answers = records(m.answers);
       return {
-        ...base,
+        name,
+        recordType: type,
+        server,
         transport,
         status: responseStatus(m.rcode, answers, type),
         rcode: m.rcode,

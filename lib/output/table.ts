@@ -31,12 +31,25 @@ export function formatTable(
 ): string {
   const gap = " ".repeat(options.gap ?? 2);
   const all = options.header === false ? rows : [headers, ...rows];
-  const widths = headers.map((_, c) => Math.max(0, ...all.map((r) => visibleWidth(r[c] ?? ""))));
-  const line = (row: readonly string[]) =>
-    row.map((cell, c) => {
+  // One row is its own widths: no padding (a dig-style answer of one record).
+  if (all.length === 1) return all[0].join(gap).trimEnd() + "\n";
+  const widths: number[] = [];
+  for (let c = 0; c < headers.length; c++) {
+    let width = 0;
+    for (const row of all) width = Math.max(width, visibleWidth(row[c] ?? ""));
+    widths.push(width);
+  }
+  let out = "";
+  for (const row of all) {
+    let line = "";
+    for (let c = 0; c < row.length; c++) {
+      const cell = row[c];
       const pad = " ".repeat(widths[c] - visibleWidth(cell));
-      if (options.align?.[c] === "right") return pad + cell;
-      return c === row.length - 1 ? cell : cell + pad;
-    }).join(gap).trimEnd() + "\n";
-  return all.map(line).join("");
+      if (c > 0) line += gap;
+      if (options.align?.[c] === "right") line += pad + cell;
+      else line += c === row.length - 1 ? cell : cell + pad;
+    }
+    out += line.trimEnd() + "\n";
+  }
+  return out;
 }

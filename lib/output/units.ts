@@ -63,7 +63,19 @@ export { formatDurationSetting } from "../core/duration_setting.ts";
 
 function threeDigits(value: number): string {
   const abs = Math.abs(value);
-  if (abs >= 100) return value.toFixed(0);
-  if (abs >= 10) return value.toFixed(1);
-  return value.toFixed(2);
+  return fixed(value, abs >= 100 ? 0 : abs >= 10 ? 1 : 2);
+}
+
+/** `value.toFixed(digits)` (0 to 2 digits) in integer arithmetic, which is cheaper per call. */
+function fixed(value: number, digits: number): string {
+  if (!(value >= 0 && value < 1e15)) return value.toFixed(digits);
+  const scale = digits === 2 ? 100 : digits === 1 ? 10 : 1;
+  const scaled = value * scale;
+  // Near a half, the product's rounding may differ from toFixed's exact decimal: ask it.
+  if (Math.abs(scaled - Math.floor(scaled) - 0.5) < 1e-6) return value.toFixed(digits);
+  const n = Math.round(scaled);
+  if (digits === 0) return String(n);
+  const whole = Math.floor(n / scale);
+  const fraction = n - whole * scale;
+  return `${whole}.${digits === 2 && fraction < 10 ? "0" : ""}${fraction}`;
 }

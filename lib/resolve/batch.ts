@@ -54,17 +54,26 @@ export interface BatchPlan<T, R> {
  * settles, so that nothing piles up per input (a race against one shared abort promise would
  * leave a reaction on it for every input read).
  */
-async function* untilAborted<T>(
+function untilAborted<T>(
   inputs: Iterable<T> | AsyncIterable<T>,
   signal: AbortSignal,
-): AsyncGenerator<T> {
+): Iterable<T> | AsyncIterable<T> {
   if (Symbol.iterator in inputs) {
-    for (const input of inputs) {
-      if (signal.aborted) return;
-      yield input;
-    }
-    return;
+    // Lines read whole: no promise per input.
+    return (function* () {
+      for (const input of inputs) {
+        if (signal.aborted) return;
+        yield input;
+      }
+    })();
   }
+  return untilAbortedAsync(inputs, signal);
+}
+
+async function* untilAbortedAsync<T>(
+  inputs: AsyncIterable<T>,
+  signal: AbortSignal,
+): AsyncGenerator<T> {
   const iterator = inputs[Symbol.asyncIterator]();
   let wake: ((aborted: "aborted") => void) | undefined;
   const onAbort = () => wake?.("aborted");

@@ -76,8 +76,8 @@ export function parseQueryLine(
   line: string,
   defaults: readonly string[] = ["A"],
 ): DnsQuestionSpec[] {
-  const [name, ...types] = line.trim().split(/\s+/);
-  return dnsQuestions(name, types.length ? types : defaults);
+  const parts = line.trim().split(/\s+/);
+  return dnsQuestions(parts[0], parts.length > 1 ? parts.slice(1) : defaults);
 }
 
 async function openClient(

@@ -224,6 +224,51 @@ test("decodeMessage() follows 127 compression pointers in a name and no more", (
   assert.throws(() => decodeMessage(chain(128)), formatError(/more than 127 compression pointers/));
 });
 
+test("decodeMessage() reads a name that points at the question as it reads the question", () => {
+  // The question is decoded once and reused; what the pointer leads to must not change.
+  const q = name(3, 5);
+  const prefixed = Buffer.from([1, 0x61, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 1, 2, 3, 4]);
+  const m = decodeMessage(
+    Buffer.concat([header(1, 2), question(q), record(1, [5, 6, 7, 8]), prefixed]),
+  );
+  assert.deepEqual(m.answers.map((a) => [a.name, a.data]), [
+    ["xxx.xxxxx", "5.6.7.8"],
+    ["a.xxx.xxxxx", "1.2.3.4"],
+  ]);
+});
+
+test("decodeMessage() counts the question a name points at against the name's limits", () => {
+  // 255 octets in the question itself; one more label in front of a pointer to it is too long.
+  const long = question(name(63, 63, 63, 61));
+  const over = Buffer.from([1, 0x61, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 1, 2, 3, 4]);
+  assert.throws(
+    () => decodeMessage(Buffer.concat([header(1, 1), long, over])),
+    formatError(/a name is longer than 255 octets/),
+  );
+  // The question is a pointer into a chain of `links` pointers kept in a CH record's raw data;
+  // a record pointing at the question follows links + 2 pointers.
+  const chained = (links: number) => {
+    const chainAt = 12 + 6 + 11;
+    const chain = [];
+    for (let i = 0; i < links; i++) {
+      const next = chainAt + 2 * (i + 1);
+      chain.push(0xc0 | (next >> 8), next & 0xff);
+    }
+    chain.push(0);
+    return Buffer.concat([
+      header(1, 2),
+      Buffer.from([0xc0 | (chainAt >> 8), chainAt & 0xff, 0, 1, 0, 1]),
+      Buffer.from([0, 0, 1, 0, 3, 0, 0, 0, 60, chain.length >> 8, chain.length & 0xff, ...chain]),
+      record(1, [1, 2, 3, 4]),
+    ]);
+  };
+  assert.equal(decodeMessage(chained(125)).answers[1].name, ".");
+  assert.throws(
+    () => decodeMessage(chained(126)),
+    formatError(/more than 127 compression pointers/),
+  );
+});
+
 test("decodeMessage() stops a message whose names cost more than 512 KiB to decode", () => {
   // 2,200 records owned by a 250-octet name: 550,000 octets of names in a 35 KB message.
   const owner = name(49, 49, 49, 49, 49);

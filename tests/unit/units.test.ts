@@ -38,3 +38,22 @@ test("formatDurationSetting() writes a duration as it would be typed", () => {
   assert.equal(formatDurationSetting(1500), "1.5s");
   assert.equal(formatDurationSetting(300_000), "5m");
 });
+
+test("formatDuration() rounds as toFixed does, halves included (0.015 ms is 0.01 ms)", () => {
+  const toFixedText = (ms: number) => {
+    const digits = (v: number) => (v >= 100 ? 0 : v >= 10 ? 1 : 2);
+    if (ms < 100) return `${ms.toFixed(digits(ms))} ms`;
+    if (ms < 1000) return `${Math.round(ms)} ms`;
+    return `${(ms / 1000).toFixed(digits(ms / 1000))} s`;
+  };
+  assert.equal(formatDuration(0.015), "0.01 ms");
+  assert.equal(formatDuration(0.125), "0.13 ms");
+  for (let i = 0; i < 200_000; i++) {
+    const ms = i / 1000; // netdiag's durations are rounded to microseconds
+    assert.equal(formatDuration(ms), toFixedText(ms));
+  }
+  for (let i = 0; i < 20_000; i++) {
+    const ms = (i * 7919.123) % 60_000;
+    assert.equal(formatDuration(ms), toFixedText(ms));
+  }
+});

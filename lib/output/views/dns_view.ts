@@ -14,6 +14,18 @@ import type { Style } from "../style.ts";
 import { formatTable } from "../table.ts";
 import { formatDuration } from "../units.ts";
 
+/** The last server printed and its text: a batch asks one server, so it is escaped once. */
+let lastServer: DnsExchange["server"] | undefined;
+let lastServerText = "";
+
+function serverText(server: DnsExchange["server"]): string {
+  if (server !== lastServer) {
+    lastServer = server;
+    lastServerText = t(formatServerAddress(server));
+  }
+  return lastServerText;
+}
+
 /** Human text of one DNS query: a `;;` status line, then the answer records, dig-style. */
 export function dnsExchangeText(exchange: DnsExchange, style: Style): string {
   const status = exchange.status === "NOERROR"
@@ -25,7 +37,7 @@ export function dnsExchangeText(exchange: DnsExchange, style: Style): string {
     ? ""
     : ` (${t(exchange.reason ?? dnsStatusText(exchange.status))})`;
   const head = `;; ${t(exchange.name)} ${t(exchange.recordType)}: ${status}${why} from ` +
-    `${t(formatServerAddress(exchange.server))} ` +
+    `${serverText(exchange.server)} ` +
     `(${exchange.transport}, ${formatDuration(exchange.timeMs)})\n`;
   if (exchange.answers.length === 0) return head;
   const rows = exchange.answers.map((r) => [t(r.name), String(r.ttl), t(r.type), t(r.data)]);
