@@ -26,6 +26,8 @@ export interface DnsNameOptions {
  */
 export function validateDnsName(text: string, options: DnsNameOptions = {}): string {
   if (text === "." && options.allowRoot) return ".";
+  const plain = plainAsciiName(text);
+  if (plain !== undefined) return plain;
   if (text.length === 0) throw new InputError(`invalid name ${quote(text)}: empty`);
   // deno-lint-ignore no-control-regex
   if (/[\s\x00-\x1f\x7f]/.test(text)) {
@@ -156,6 +158,28 @@ export function reverseNameOf(ip: IpLiteral, unmap = false): string {
     nibbles.push((ip.bytes[i] & 0xf).toString(16), (ip.bytes[i] >> 4).toString(16));
   }
   return nibbles.join(".") + ".ip6.arpa";
+}
+
+/**
+ * The name without its trailing dot when it is printable ASCII and valid (the common case of a
+ * batch, checked in one pass); undefined for anything else, which the full checks then name.
+ */
+function plainAsciiName(text: string): string | undefined {
+  const end = text.length > 1 && text.charCodeAt(text.length - 1) === 0x2e
+    ? text.length - 1
+    : text.length;
+  if (end === 0 || end > MAX_NAME_LENGTH) return undefined;
+  let label = 0;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f) return undefined; // whitespace, control or not ASCII
+    if (c !== 0x2e) label++;
+    else if (label === 0) return undefined;
+    else label = 0;
+    if (label > MAX_LABEL_LENGTH) return undefined;
+  }
+  if (label === 0) return undefined;
+  return end === text.length ? text : text.slice(0, end);
 }
 
 /** Compares two names as DNS does: ASCII case-insensitive, trailing dot ignored. */

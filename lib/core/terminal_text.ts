@@ -35,7 +35,12 @@ export function hasTerminalControls(text: string): boolean {
  * ```
  */
 export function escapeTerminal(text: string): string {
-  return text.replace(UNSAFE, escapeOne);
+  // Printable ASCII and tabs (nearly every string printed) are checked without the expression.
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 ? c !== 0x09 : c >= 0x7f) return text.replace(UNSAFE, escapeOne);
+  }
+  return text;
 }
 
 function escapeOne(c: string): string {

@@ -76,8 +76,25 @@ export function parseQueryLine(
   line: string,
   defaults: readonly string[] = ["A"],
 ): DnsQuestionSpec[] {
-  const parts = line.trim().split(/\s+/);
-  return dnsQuestions(parts[0], parts.length > 1 ? parts.slice(1) : defaults);
+  const parts = words(line);
+  return dnsQuestions(parts[0] ?? "", parts.length > 1 ? parts.slice(1) : defaults);
+}
+
+/** The words of a line split at whitespace (as `trim().split(/\s+/)`, "" for a blank line). */
+function words(line: string): string[] {
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= line.length; i++) {
+    const c = i < line.length ? line.charCodeAt(i) : 0x20;
+    if (c >= 0x80) return line.trim().split(/\s+/); // Unicode spaces: the regular expression
+    const space = c === 0x20 || (c >= 0x09 && c <= 0x0d);
+    if (!space && start < 0) start = i;
+    else if (space && start >= 0) {
+      out.push(line.slice(start, i));
+      start = -1;
+    }
+  }
+  return out.length ? out : [""];
 }
 
 async function openClient(

@@ -319,3 +319,34 @@ test("utf8Length() counts what TextEncoder writes, lone surrogates as U+FFFD", (
     assert.equal(utf8Length(s), new TextEncoder().encode(s).length, JSON.stringify(s));
   }
 });
+
+test("validateDnsName() takes and refuses ASCII names as the rules say, whatever the path", () => {
+  // The rules, written plainly: no whitespace or control character, at most 253 characters
+  // without one trailing dot, no empty label, none over 63.
+  const expected = (text: string): string | undefined => {
+    if (/[\s\x00-\x1f\x7f]/.test(text)) return undefined;
+    const name = text.endsWith(".") ? text.slice(0, -1) : text;
+    if (name.length === 0 || name.length > 253) return undefined;
+    return name.split(".").every((l) => l.length > 0 && l.length <= 63) ? name : undefined;
+  };
+  const outcome = (text: string) => {
+    try {
+      return validateDnsName(text);
+    } catch (error) {
+      assert.ok(error instanceof InputError, String(error));
+      return undefined;
+    }
+  };
+  const alphabet = ["a", "b", "-", "0", ".", ".", " ", "\t", "\x7f", "\x01", "_"];
+  let seed = 11;
+  const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+  const samples = [".", "..", "a.", "a..", ".a", "a".repeat(63), "a".repeat(64), "a.".repeat(127)];
+  samples.push(`${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(61)}`);
+  samples.push(`${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(62)}`);
+  for (let i = 0; i < 3000; i++) {
+    let s = "";
+    for (let n = random(12); n > 0; n--) s += alphabet[random(alphabet.length)];
+    samples.push(s, s.replace(/[^a.]/g, "x"));
+  }
+  for (const s of samples) assert.equal(outcome(s), expected(s), JSON.stringify(s));
+});
