@@ -7,8 +7,9 @@ export type OutStream = "stdout" | "stderr";
 
 /**
  * The process's standard streams and environment, as the CLI and output layer see them.
- * Runtime specifics stay here: Deno writes synchronously, Bun through `Bun.write` (its first
- * `process.stdout.write` costs ~10 ms of start-up; `Bun.write` does not).
+ * Runtime specifics stay here: Deno writes synchronously (stdout text once a turn of the event
+ * loop), Bun through `Bun.write` (its first `process.stdout.write` costs ~10 ms of start-up;
+ * `Bun.write` does not). Either way, `flush` before the process exits.
  */
 export interface Io {
   /** Writes text to a stream, in order with every other write to that stream. */
