@@ -142,8 +142,14 @@ export function isScanPlan(planned: readonly PlannedTarget[]): boolean {
 }
 
 /** Yields the plan's endpoints in order: targets as given, then addresses, then ports. */
-export function planProbes(planned: readonly PlannedTarget[]): Generator<ProbeTask> {
-  return planRange(planned, 0, countPlan(planned));
+export function planProbes(planned: readonly PlannedTarget[]): IterableIterator<ProbeTask> {
+  const total = countPlan(planned);
+  let given = false;
+  return new PlanWalk(planned, () => {
+    if (given) return total;
+    given = true;
+    return 0;
+  }, total);
 }
 
 /**
@@ -151,32 +157,69 @@ export function planProbes(planned: readonly PlannedTarget[]): Generator<ProbeTa
  * indexes is claimed from `counter` (shared by every thread of a scan, see claims.ts), and the
  * walk ends once a claim is past the plan's end.
  */
-export function* claimedProbes(
+export function claimedProbes(
   planned: readonly PlannedTarget[],
   counter: { claim(chunk: number): number },
   chunk: number = CLAIM_CHUNK,
-): Generator<ProbeTask> {
-  const total = countPlan(planned);
-  for (let start = counter.claim(chunk); start < total; start = counter.claim(chunk)) {
-    yield* planRange(planned, start, Math.min(total, start + chunk));
-  }
+): IterableIterator<ProbeTask> {
+  return new PlanWalk(planned, () => counter.claim(chunk), chunk);
 }
 
-/** The plan's endpoints with indexes from `start` up to (not including) `end`. */
-function* planRange(
-  planned: readonly PlannedTarget[],
-  start: number,
-  end: number,
-): Generator<ProbeTask> {
-  let base = 0;
-  for (const p of planned) {
-    const walk = targetWalk(p);
-    const stop = Math.min(end, base + walk.count);
-    for (let index = Math.max(start, base); index < stop; index++) {
-      yield walk.task(index - base, index);
+const WALK_DONE: IteratorResult<ProbeTask> = { done: true, value: undefined };
+
+/**
+ * Walks the plan through ranges of `length` indexes starting where `nextStart` says (ascending),
+ * until a start is past the plan's end. A class rather than a generator: a scan calls `next` for
+ * every port, and the JIT compiles a small method much faster than a generator's state machine.
+ */
+class PlanWalk implements IterableIterator<ProbeTask> {
+  readonly #planned: readonly PlannedTarget[];
+  readonly #nextStart: () => number;
+  readonly #length: number;
+  readonly #total: number;
+  /** The target holding `#index`, its walk and the plan index of its first endpoint. */
+  #target = -1;
+  #walk: TargetWalk | undefined;
+  #base = 0;
+  #targetEnd = 0;
+  #index = 0;
+  #end = 0;
+
+  constructor(planned: readonly PlannedTarget[], nextStart: () => number, length: number) {
+    this.#planned = planned;
+    this.#nextStart = nextStart;
+    this.#length = length;
+    this.#total = countPlan(planned);
+  }
+
+  [Symbol.iterator](): IterableIterator<ProbeTask> {
+    return this;
+  }
+
+  next(): IteratorResult<ProbeTask> {
+    if (this.#index >= this.#end && !this.#nextRange()) return WALK_DONE;
+    const index = this.#index++;
+    while (index >= this.#targetEnd) this.#nextTarget();
+    return { done: false, value: this.#walk!.task(index - this.#base, index) };
+  }
+
+  /** Takes the next range; false once it starts past the plan's end. */
+  #nextRange(): boolean {
+    const start = this.#nextStart();
+    if (start >= this.#total) {
+      this.#end = this.#index = this.#total;
+      return false;
     }
-    base += walk.count;
-    if (base >= end) return;
+    this.#index = start;
+    this.#end = Math.min(this.#total, start + this.#length);
+    return true;
+  }
+
+  #nextTarget(): void {
+    this.#target++;
+    this.#base = this.#targetEnd;
+    this.#walk = targetWalk(this.#planned[this.#target]);
+    this.#targetEnd = this.#base + this.#walk.count;
   }
 }
 

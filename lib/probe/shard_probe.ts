@@ -104,12 +104,13 @@ async function probeBatch(batcher: ConnectBatcher, shard: ShardProbe): Promise<n
   const onOutcome = (task: ProbeTask, connected: ProbeConnectOutcome) => {
     const address = task.addresses[0];
     const outcome = tcpOutcome(connected, address, task.port!);
-    const made = attempts.get(task) ?? 1;
+    // Most scans retry nothing: no map lookups per port then.
+    const made = attempts.size === 0 ? 1 : attempts.get(task) ?? 1;
     if (outcome.state === "filtered" && made <= attempt.retries && mayRetry(attempt)) {
       again.push({ task, attempts: made });
       return;
     }
-    attempts.delete(task);
+    if (made > 1) attempts.delete(task);
     const word = shard.onPacked && packOutcome(outcome.state, outcome.code, made);
     if (word !== undefined) {
       shard.onPacked!(task, word, packLatency(outcome.latencyMs));
