@@ -31,6 +31,7 @@ import {
   type NetAdapter,
   NetError,
 } from "../net/types.ts";
+import { readServerRefusal, serverRefusal } from "./server_refusal.ts";
 import { targetOfFamily } from "./target_family.ts";
 
 /** The part of hdr-histogram-js's histogram that `echo test` uses. */
@@ -419,6 +420,10 @@ async function pingWorker(run: Run, connection: number, stats: Counts): Promise<
           }
           const diff = firstDifferenceAt(payload, got, buffer, n);
           if (diff >= 0) {
+            if (seq === 1 && got === 0) {
+              const words = await readServerRefusal(buffer.subarray(0, n), (b) => conn.read(b));
+              if (words !== undefined) throw refusal(connection, words);
+            }
             recordMismatch(
               run,
               mismatchAt(connection, seq, got + diff, payload, buffer.subarray(0, n), got),
@@ -444,6 +449,11 @@ async function pingWorker(run: Run, connection: number, stats: Counts): Promise<
     dog.dispose();
     conn.close();
   }
+}
+
+/** The server turned the connection away (its words): an error, not a mismatch. */
+function refusal(connection: number, words: string): Error {
+  return new Error(`server refused connection ${connection}: ${words}`);
 }
 
 function closedEarly(
@@ -529,6 +539,8 @@ async function streamWorker(run: Run, connection: number, stats: Counts): Promis
             got,
           );
           if (diff >= 0) {
+            const words = received === 0 ? serverRefusal(got) : undefined;
+            if (words !== undefined) throw refusal(connection, words);
             recordMismatch(run, {
               connection,
               message: reads,

@@ -339,6 +339,28 @@ for (const target of targets()) {
     }
   });
 
+  test(`[${target}] echo test names a refusal over --max-conns, not a mismatch`, async () => {
+    const { child, at } = await startServe(target, ["--tcp", "0", "--max-conns", "1"], ["tcp"]);
+    const adapter = await netAdapter();
+    const first = await adapter.connect({ transport: "tcp", hostname: "127.0.0.1", port: at.tcp! });
+    try {
+      await first.write(enc.encode("a"));
+      assert.equal(await first.read(new Uint8Array(1)), 1);
+      for (const mode of [["--count", "1"], ["--stream", "--total", "64k"]]) {
+        const r = await runNetdiag(target, ["echo", "test", String(at.tcp), ...mode]);
+        assert.equal(r.code, 3, r.stderr);
+        assert.match(
+          r.stderr,
+          /server refused connection 1: too many connections \(limit 1\), try again later/,
+        );
+        assert.doesNotMatch(r.stderr, /mismatch/);
+      }
+    } finally {
+      first.close();
+      await stopServe(child);
+    }
+  });
+
   test(`[${target}] echo serve --once serves one client, prints totals and exits 0`, async () => {
     const { child, at } = await startServe(target, ["--tcp", "0", "--once"], ["tcp"]);
     const done = collect(child, { timeoutMs: 15_000 });
