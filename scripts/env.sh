@@ -77,3 +77,17 @@ deno_run_flags_var() {
   done
   return 0
 }
+
+# build_bun_floor BENCH NAME DIR: compiles scripts/floor/NAME.mjs as the binary is compiled (a
+# benchmark's Bun floor: the least code on the binary's runtime) into DIR/NAME and prints its
+# path; when it does not build, says so on stderr, naming BENCH, and returns 1.
+build_bun_floor() {
+  local out="$3/$2"
+  if bun build --compile --minify --no-compile-autoload-dotenv --no-compile-autoload-bunfig \
+    "$ROOT/scripts/floor/$2.mjs" --outfile "$out" >"$out.log" 2>&1; then
+    echo "$out"
+  else
+    echo "$1: the Bun floor did not build: skipping its rows ($(head -1 "$out.log"))" >&2
+    return 1
+  fi
+}
