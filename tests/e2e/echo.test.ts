@@ -648,6 +648,50 @@ for (const target of targets()) {
     }
   });
 
+  test(`[${target}] echo test shows a plain refusal line escaped, and a stalled one times out`, async () => {
+    const hostile = "\x1b[2J\x1b]0;pwned\x07\u202egotcha";
+    const server = createServer((socket) => {
+      const stall = socket.localPort === stalling;
+      socket.once("data", () => {
+        // The refusal's prefix and then either a hostile line or nothing more, the socket open.
+        if (stall) socket.write("netdiag echo serve: too many");
+        else socket.end(`netdiag echo serve: ${hostile}\n`);
+      });
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    const second = createServer((socket) => server.emit("connection", socket));
+    await new Promise<void>((resolve) => second.listen(0, "127.0.0.1", resolve));
+    const stalling = (second.address() as { port: number }).port;
+    try {
+      const r = await runNetdiag(target, ["echo", "test", `127.0.0.1:${port}`, "--count", "1"]);
+      assert.equal(r.code, 3, r.stderr);
+      for (const text of [r.stdout, r.stderr]) {
+        assert.ok(!rawControls(text), JSON.stringify(text));
+      }
+      assert.match(
+        r.stderr,
+        /server refused connection 1: \\e\[2J\\e\]0;pwned\\x07\\u\{202e\}gotcha/,
+      );
+      const started = performance.now();
+      const stalled = await runNetdiag(target, [
+        "echo",
+        "test",
+        `127.0.0.1:${stalling}`,
+        "--count",
+        "1",
+        "--timeout",
+        "1s",
+      ]);
+      assert.equal(stalled.code, 3, stalled.stderr);
+      assert.ok(performance.now() - started < 10_000, "the stalled refusal ended by the timeout");
+    } finally {
+      server.close();
+      second.close();
+    }
+  });
+
   test(`[${target}] echo test --framed shows a server's error frame escaped, never raw`, async () => {
     const hostile = "\x1b[2J\x1b]0;pwned\x07\u202egotcha";
     const server = createServer((socket) => {
