@@ -143,13 +143,13 @@ export function isScanPlan(planned: readonly PlannedTarget[]): boolean {
 
 /** Yields the plan's endpoints in order: targets as given, then addresses, then ports. */
 export function planProbes(planned: readonly PlannedTarget[]): IterableIterator<ProbeTask> {
-  const total = countPlan(planned);
-  let given = false;
+  // One range, the whole plan: it starts at 0, and the next start is past any plan's end.
+  let started = false;
   return new PlanWalk(planned, () => {
-    if (given) return total;
-    given = true;
+    if (started) return Infinity;
+    started = true;
     return 0;
-  }, total);
+  }, Infinity);
 }
 
 /**
