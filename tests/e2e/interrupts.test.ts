@@ -346,7 +346,10 @@ function dnsCase(format: "json" | "ndjson"): Case {
   };
 }
 
-/** `echo test` against an echo peer, signalled once bytes flow. */
+/**
+ * `echo test` against an echo peer, signalled once a second message reaches the peer: the
+ * client sends one 64-byte message at a time, so the second proves the first was verified.
+ */
 const echoTestCase: Case = {
   name: "echo test (json)",
   code: 130,
@@ -354,7 +357,7 @@ const echoTestCase: Case = {
     const peer = await tcpServer(true);
     return {
       args: ["echo", "test", `127.0.0.1:${peer.port}`, "--duration", "60s", "--json"],
-      ready: () => until(() => peer.bytes() > 0, "echoed bytes"),
+      ready: () => until(() => peer.bytes() > 64, "a second message"),
       check(r) {
         const doc = interruptedDocument("echo-test", r.stdout);
         assert.ok(doc.summary.messagesVerified > 0, r.stdout);
