@@ -13,17 +13,24 @@ import { MIN_BATCH_PROBES } from "../../lib/probe/shard_probe.ts";
 import { startFilteredPort } from "../support/filtered_port.ts";
 import { closedPort } from "../support/ports.ts";
 
+/**
+ * The scan's own loopback address: its range covers hundreds of ports around the ephemeral ones,
+ * which on 127.0.0.1 would connect to the servers of tests running beside it (and count their
+ * filtered ports as its own).
+ */
+const SCAN_HOST = "127.0.0.3";
+
 function listen(): Promise<{ port: number; server: Server }> {
   const server = createServer((socket) => socket.destroy());
   return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(0, SCAN_HOST, () => {
       resolve({ port: (server.address() as { port: number }).port, server });
     })
   );
 }
 
 test("a batch-sized scan retries a filtered port, finds the listener and refusals, in order", async () => {
-  const filtered = await startFilteredPort();
+  const filtered = await startFilteredPort(SCAN_HOST);
   const open = await listen();
   // Below the ephemeral range: a parallel test's listen(0) cannot take it meanwhile.
   const gone = { port: await closedPort() };
@@ -32,7 +39,7 @@ test("a batch-sized scan retries a filtered port, finds the listener and refusal
   const hi = Math.max(lo + MIN_BATCH_PROBES, Math.max(...ports) + 10);
   try {
     const adapter = await netAdapter();
-    const targets = [`127.0.0.1:${lo}-${hi}`, `127.0.0.1:${ports.join(",")}`];
+    const targets = [`${SCAN_HOST}:${lo}-${hi}`, `${SCAN_HOST}:${ports.join(",")}`];
     const run = probe(adapter, { targets, retries: 1, timeoutMs: 200, threads: 1 });
     const { summary, results } = await run.result();
     assert.equal(summary.planned, hi - lo + 1 + 3);

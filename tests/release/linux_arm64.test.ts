@@ -28,10 +28,16 @@ function qemu(args: readonly string[], timeoutMs = 60_000) {
   return run(QEMU, ["-L", SYSROOT, armExe!, ...args], { timeoutMs });
 }
 
-function listen(): Promise<Server> {
+/**
+ * The 8192-port scan's own loopback address: on 127.0.0.1 it would connect to the servers of
+ * tests running beside it.
+ */
+const SCAN_HOST = "127.0.0.4";
+
+function listen(host = "127.0.0.1"): Promise<Server> {
   return new Promise((resolve) => {
     const server = createServer((socket) => socket.destroy());
-    server.listen(0, "127.0.0.1", () => resolve(server));
+    server.listen(0, host, () => resolve(server));
   });
 }
 
@@ -126,12 +132,12 @@ test("linux-arm64 probe finds a local listener open and a stopped one closed", a
 });
 
 test("linux-arm64 probe over two worker threads (the embedded probe_worker entry point)", async () => {
-  const server = await listen();
+  const server = await listen(SCAN_HOST);
   const port = portOf(server);
   const first = Math.max(1024, Math.min(port - 100, 65535 - 8191));
   try {
     const r = await qemu(
-      ["probe", `127.0.0.1:${first}-${first + 8191}`, "--threads", "2", "--json"],
+      ["probe", `${SCAN_HOST}:${first}-${first + 8191}`, "--threads", "2", "--json"],
       120_000,
     );
     const report = JSON.parse(r.stdout);

@@ -7,9 +7,10 @@ import { spawn } from "node:child_process";
 
 const SCRIPT = `
 import socket, sys
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(0)
+host = sys.argv[1]
+s = socket.socket(); s.bind((host, 0)); s.listen(0)
 port = s.getsockname()[1]
-filler = socket.socket(); filler.connect(("127.0.0.1", port))
+filler = socket.socket(); filler.connect((host, port))
 print(port, flush=True)
 sys.stdin.read()
 `;
@@ -20,9 +21,13 @@ export interface FilteredPort {
   close(): Promise<void>;
 }
 
-/** Starts a filtered loopback port (needs python3, which every target machine has). */
-export function startFilteredPort(): Promise<FilteredPort> {
-  const child = spawn("python3", ["-c", SCRIPT], { stdio: ["pipe", "pipe", "inherit"] });
+/**
+ * Starts a filtered port on loopback address `host` (needs python3, which every target machine
+ * has). A test that scans a range of ports passes an address of its own, so its scan neither
+ * counts nor disturbs the servers of tests running beside it on 127.0.0.1.
+ */
+export function startFilteredPort(host = "127.0.0.1"): Promise<FilteredPort> {
+  const child = spawn("python3", ["-c", SCRIPT, host], { stdio: ["pipe", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error("python3 filtered port did not start")),
