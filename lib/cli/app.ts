@@ -99,7 +99,8 @@ export const app = buildApplication<NetdiagContext>(root, {
     getCurrentVersion: async () => (await import("./version_report.ts")).versionText(VERSION),
   },
   scanner: { caseStyle: "allow-kebab-for-camel", allowArgumentEscapeSequence: true },
-  documentation: { caseStyle: "convert-camel-to-kebab" },
+  // Colour of Stricli's error lines is decided when one is written (lib/cli/context.ts).
+  documentation: { caseStyle: "convert-camel-to-kebab", disableAnsiColor: true },
   localization: { text: cliText },
   determineExitCode,
 });

@@ -1,5 +1,7 @@
 import type { CommandContext, StricliProcess } from "@stricli/core";
 import type { Io } from "../runtime/io.ts";
+import { styleFor } from "../output/emit.ts";
+import type { Style } from "../output/style.ts";
 
 /** The process as Stricli sees it: streams, environment and a settable exit code. */
 export interface NetdiagProcess extends StricliProcess {
@@ -22,7 +24,13 @@ export interface NetdiagContext extends CommandContext {
   childExitStatus?: number;
 }
 
-/** Builds the context for one run from the process's {@link Io}. */
+/**
+ * Builds the context for one run from the process's {@link Io}. What Stricli itself writes to
+ * stderr (a parse error, a command's exception) is bold red when stderr takes colour; that is
+ * decided when such a line is written, so a run without one never asks whether stderr is a
+ * terminal (on Bun that question loads node:fs, several milliseconds of start-up). Stricli's
+ * own colour check is off (`disableAnsiColor` in lib/cli/app.ts).
+ */
 export function createContext(
   io: Io,
   debug: boolean,
@@ -33,17 +41,28 @@ export function createContext(
     const value = io.env(name);
     if (value !== undefined) env[name] = value;
   }
-  const colorDepth = (stream: "stdout" | "stderr") => () =>
-    io.isTerminal(stream) && !env.NO_COLOR && env.TERM !== "dumb" ? 8 : 1;
+  const target = { io, process: {} };
+  let errorStyle: Style | undefined;
+  const stderr = (text: string) => {
+    errorStyle ??= styleFor(target, "stderr");
+    io.write("stderr", errorStyle.enabled ? stricliErrorColour(text, errorStyle) : text);
+  };
   return {
     io,
     debug,
     escapedArgs,
     process: {
-      stdout: { write: (s) => io.write("stdout", s), getColorDepth: colorDepth("stdout") },
-      stderr: { write: (s) => io.write("stderr", s), getColorDepth: colorDepth("stderr") },
+      stdout: { write: (s) => io.write("stdout", s) },
+      stderr: { write: stderr },
       env,
       exitCode: undefined,
     },
   };
+}
+
+/** `text` (one message, maybe ending in a newline) in bold red, the newline left outside. */
+export function stricliErrorColour(text: string, style: Style): string {
+  const newline = text.endsWith("\n") ? "\n" : "";
+  const body = newline ? text.slice(0, -1) : text;
+  return style.bold(style.red(body)) + newline;
 }
