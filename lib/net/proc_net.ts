@@ -5,13 +5,13 @@
  * and for a server's totals only, never per packet.
  * @module
  */
-import { readFileSync } from "node:fs";
+import { nodeFsSync } from "../runtime/node_fs_sync.ts";
 
 /** A table of `/proc/net`; undefined where it cannot be read (not Linux, no permission). */
 export function readProcNet(name: "unix" | "udp" | "udp6"): string | undefined {
   const path = `/proc/net/${name}`;
   try {
-    return readFileSync(path, "utf8");
+    return nodeFsSync().readFileSync(path, "utf8");
   } catch (error) {
     if ((error as { name?: string })?.name !== "NotCapable" || !("Deno" in globalThis)) {
       return undefined;

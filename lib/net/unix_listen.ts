@@ -6,7 +6,7 @@
  * a socket of another type, and anything that is not a socket are left as they are.
  * @module
  */
-import { lstatSync, unlinkSync } from "node:fs";
+import { nodeFsSync } from "../runtime/node_fs_sync.ts";
 import { type Connection, NetError } from "./types.ts";
 import { describeBound, inspectPath } from "./unix_path.ts";
 
@@ -37,7 +37,7 @@ export async function listenUnix<L>(path: string, steps: UnixListenSteps<L>): Pr
     }
   }
   try {
-    unlinkSync(path);
+    nodeFsSync().unlinkSync(path);
   } catch (error) {
     const code = (error as { code?: string })?.code;
     if (code !== "ENOENT") {
@@ -82,6 +82,7 @@ async function whyNotStale<L>(
 /** Removes a Unix listener's socket file, if the path still holds a socket. */
 export function removeSocketFile(path: string): void {
   try {
-    if (lstatSync(path).isSocket()) unlinkSync(path);
+    const fs = nodeFsSync();
+    if (fs.lstatSync(path).isSocket()) fs.unlinkSync(path);
   } catch { /* gone already */ }
 }

@@ -5,7 +5,8 @@
  * through a file and a datagram socket all as ECONNREFUSED, Deno some of them as a bare "Error".
  * @module
  */
-import { lstatSync, type Stats, statSync } from "node:fs";
+import type { Stats } from "node:fs";
+import { nodeFsSync } from "../runtime/node_fs_sync.ts";
 import { readProcNet } from "./proc_net.ts";
 
 /** The kind of a file that is not a socket, for messages: "a regular file", "a directory", … */
@@ -33,7 +34,8 @@ export type PathState =
  */
 export function inspectPath(path: string, follow: boolean): PathState {
   try {
-    const stats = follow ? statSync(path) : lstatSync(path);
+    const fs = nodeFsSync();
+    const stats = follow ? fs.statSync(path) : fs.lstatSync(path);
     return stats.isSocket() ? { kind: "socket" } : { kind: "other", description: fileKind(stats) };
   } catch (error) {
     const code = (error as { code?: string })?.code;

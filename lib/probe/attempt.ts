@@ -4,11 +4,11 @@
  * descriptors (EMFILE is retried, never reported as a port state).
  * @module
  */
-import { stat } from "node:fs/promises";
 import type { ProbeResult, ProbeState } from "../core/probe_result.ts";
 import { sleep, type WindowControl } from "../core/sliding_window.ts";
 import { type NetAdapter, NetError, type ProbeConnectOutcome } from "../net/types.ts";
 import type { ProbeTask } from "./plan.ts";
+import { nodeFsSync } from "../runtime/node_fs_sync.ts";
 
 /** Options of {@link probeEndpoint}. */
 export interface AttemptOptions {
@@ -198,7 +198,7 @@ async function unixOnce(
 
 async function isNonSocketFile(path: string): Promise<boolean> {
   try {
-    return !(await stat(path)).isSocket();
+    return !(await nodeFsSync().promises.stat(path)).isSocket();
   } catch {
     return false;
   }

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { nodeFsSync } from "./bun_fd.ts";
+import { nodeFsSync } from "./node_fs_sync.ts";
 
 /** What a Bun stream writer needs of Bun. */
 export interface BunWriteApi {

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { parseOpenFileLimit } from "../core/fd_limit.ts";
+import { nodeFsSync } from "./node_fs_sync.ts";
 import { runtimeName } from "./runtime.ts";
 
 /** What to assume when the limit cannot be read: the common default soft limit. */
@@ -13,7 +13,7 @@ export const FALLBACK_FD_LIMIT = 1024;
  */
 export async function openFileLimit(): Promise<number> {
   try {
-    const limit = parseOpenFileLimit(readFileSync("/proc/self/limits", "utf8"));
+    const limit = parseOpenFileLimit(nodeFsSync().readFileSync("/proc/self/limits", "utf8"));
     if (limit !== undefined) return limit;
   } catch { /* not Linux, or Deno's permission: ask a shell */ }
   if (runtimeName !== "deno") return FALLBACK_FD_LIMIT;
