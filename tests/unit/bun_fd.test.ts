@@ -1,6 +1,7 @@
 /**
- * isTerminalFd: answered from fstat for pipes, files and Linux memory devices, from isatty for
- * a terminal. Bun only (it loads node:fs and node:tty through import.meta.require).
+ * isTerminalFd: glibc's isatty(3) on Linux (bun:ffi); elsewhere fstat for pipes, files and
+ * memory devices, node:tty's isatty for a terminal. Either way, the answers isatty(3) gives.
+ * Bun only (it loads bun:ffi and node:tty through import.meta.require).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
