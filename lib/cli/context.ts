@@ -61,7 +61,7 @@ export function createContext(
 }
 
 /** `text` (one message, maybe ending in a newline) in bold red, the newline left outside. */
-export function stricliErrorColour(text: string, style: Style): string {
+function stricliErrorColour(text: string, style: Style): string {
   const newline = text.endsWith("\n") ? "\n" : "";
   const body = newline ? text.slice(0, -1) : text;
   return style.bold(style.red(body)) + newline;
