@@ -37,13 +37,16 @@ for (const target of targets()) {
       await runInto(target, path, "a", ARGS);
       const both = readFileSync(path);
       assert.equal(both.indexOf(0), -1, "no NUL byte in the file");
-      assert.ok(
-        Math.abs(both.length - 2 * first.length) < 64,
-        `${both.length} vs 2×${first.length}`,
-      );
-      JSON.parse(both.subarray(0, first.length).toString());
+      // The second document follows the first byte for byte: the first is intact, the rest is
+      // one whole document (its length may differ a little: durations, and a port that timed
+      // out under load).
+      assert.deepEqual(both.subarray(0, first.length), first, "the first document is intact");
+      const second = both.subarray(first.length).toString();
+      assert.ok(second.length > 2048, `the second document is ${second.length} bytes`);
+      JSON.parse(second);
       await runInto(target, path, "w", ARGS);
-      assert.ok(Math.abs(readFileSync(path).length - first.length) < 32, "> truncates");
+      // `>` starts from the beginning: the file is one document again, nothing of the others left.
+      JSON.parse(readFileSync(path).toString());
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
