@@ -6,6 +6,7 @@
 import { InputError, quote } from "./errors.ts";
 import { inetNtop6 } from "./inet_ntop.ts";
 import { inetPton4, inetPton6 } from "./inet_pton.ts";
+import { utf8Length } from "./utf8_length.ts";
 
 /** The longest name, without its trailing dot (RFC 1035: 255 octets on the wire). */
 export const MAX_NAME_LENGTH = 253;
@@ -58,24 +59,6 @@ export function validateDnsName(text: string, options: DnsNameOptions = {}): str
     );
   }
   return name;
-}
-
-/** The length of `text` in UTF-8 (a lone surrogate as U+FFFD's 3 octets, as TextEncoder does). */
-export function utf8Length(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const low = text.charCodeAt(i + 1);
-      if (low >= 0xdc00 && low <= 0xdfff) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
-  }
-  return n;
 }
 
 /** An IP address literal: its family, bytes and canonical text (inet_ntop form). */

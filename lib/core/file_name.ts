@@ -1,4 +1,5 @@
 import { hasTerminalControls } from "./terminal_text.ts";
+import { utf8Length } from "./utf8_length.ts";
 
 /** The longest file name a transfer accepts, in UTF-8 bytes (Linux's NAME_MAX). */
 export const MAX_FILE_NAME_BYTES = 255;
@@ -72,7 +73,7 @@ export function unsafeFileNameReason(name: string): string | undefined {
   if (name.includes("\0")) return "contains a NUL character";
   const control = controlCharacterReason(name);
   if (control) return control;
-  const bytes = new TextEncoder().encode(name).length;
+  const bytes = utf8Length(name);
   if (bytes > MAX_FILE_NAME_BYTES) {
     return `too long (${bytes} bytes, at most ${MAX_FILE_NAME_BYTES})`;
   }

@@ -5,6 +5,7 @@
  * @module
  */
 import { InputError, quote } from "./errors.ts";
+import { utf8Length } from "./utf8_length.ts";
 
 /**
  * The longest Unix socket path in bytes: Linux's `sun_path` holds 108 bytes, the last of them
@@ -21,7 +22,7 @@ export function parseUnixPath(text: string): string {
   const what = `invalid Unix socket path ${quote(text)}`;
   if (text === "") throw new InputError(`${what}: empty`);
   if (text.includes("\0")) throw new InputError(`${what}: contains a NUL byte`);
-  const bytes = new TextEncoder().encode(text).length;
+  const bytes = utf8Length(text);
   if (bytes > MAX_UNIX_PATH_BYTES) {
     throw new InputError(
       `${what}: ${bytes} bytes, at most ${MAX_UNIX_PATH_BYTES} allowed (the sun_path limit)`,

@@ -5,7 +5,6 @@ import {
   parseScopedIpLiteral,
   reverseName,
   reverseNameOf,
-  utf8Length,
   validateDnsName,
 } from "../../lib/core/dns_name.ts";
 import {
@@ -282,42 +281,6 @@ test("followChain() stops on a CNAME loop", () => {
   const chain = followChain("a.test", answers, "A");
   assert.deepEqual(chain.aliases, ["a.test", "b.test"]);
   assert.deepEqual(chain.records, []);
-});
-
-test("utf8Length() counts what TextEncoder writes, lone surrogates as U+FFFD", () => {
-  const samples = [
-    "",
-    "a",
-    "é",
-    "€",
-    "😀",
-    "a😀b",
-    "\ud800",
-    "\udc00x",
-    "\ud800\ud800\udc00",
-    "xn--",
-  ];
-  let seed = 7;
-  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-  for (let i = 0; i < 500; i++) {
-    let s = "";
-    for (let n = Math.floor(random() * 12); n > 0; n--) {
-      const pick = random();
-      s += String.fromCharCode(
-        pick < 0.4
-          ? random() * 0x80
-          : pick < 0.6
-          ? random() * 0x800
-          : pick < 0.8
-          ? 0xd800 + random() * 0x800
-          : random() * 0x10000,
-      );
-    }
-    samples.push(s);
-  }
-  for (const s of samples) {
-    assert.equal(utf8Length(s), new TextEncoder().encode(s).length, JSON.stringify(s));
-  }
 });
 
 test("validateDnsName() takes and refuses ASCII names as the rules say, whatever the path", () => {
