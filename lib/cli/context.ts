@@ -41,12 +41,10 @@ export function createContext(
     const value = io.env(name);
     if (value !== undefined) env[name] = value;
   }
-  const target = { io, process: {} };
-  let errorStyle: Style | undefined;
-  const stderr = (text: string) => {
-    errorStyle ??= styleFor(target, "stderr");
+  // styleFor asks whether stderr takes colour only when first used.
+  const errorStyle = styleFor({ io, process: {} }, "stderr");
+  const stderr = (text: string) =>
     io.write("stderr", errorStyle.enabled ? stricliErrorColour(text, errorStyle) : text);
-  };
   return {
     io,
     debug,
