@@ -91,3 +91,16 @@ build_bun_floor() {
     return 1
   fi
 }
+
+# size_bytes TEXT: TEXT (bytes, or a whole number with K, M or G, 1024-based) in bytes on stdout;
+# returns 1, printing nothing, when TEXT is not that.
+size_bytes() {
+  [[ "$1" =~ ^([0-9]+)([KMGkmg]?)$ ]] || return 1
+  local n=$((10#${BASH_REMATCH[1]}))
+  case "${BASH_REMATCH[2],,}" in
+    k) n=$((n << 10)) ;;
+    m) n=$((n << 20)) ;;
+    g) n=$((n << 30)) ;;
+  esac
+  echo "$n"
+}
